@@ -1,0 +1,46 @@
+/**
+ * Package boundaries (STYLE.md): schema → nothing of ours; sim, persistence → schema;
+ * server → sim, persistence, schema; bots → schema; clients → bots, schema; bench → anything.
+ * A workspace imports another only through its package name (its src/index.ts).
+ */
+const ws = ["schema", "sim", "persistence", "server", "bots", "bench", "client-3d", "client-rts", "client-term"];
+const allowed = {
+  schema: [],
+  sim: ["schema"],
+  persistence: ["schema"],
+  server: ["sim", "persistence", "schema"],
+  bots: ["schema"],
+  "client-3d": ["bots", "schema"],
+  "client-rts": ["bots", "schema"],
+  "client-term": ["bots", "schema"],
+};
+const forbidden = Object.entries(allowed).map(([from, ok]) => ({
+  name: `${from}-imports-only-${ok.join("-") || "nothing-of-ours"}`,
+  severity: "error",
+  from: { path: `^${from}/` },
+  to: { path: `^(${ws.filter((w) => w !== from && !ok.includes(w)).join("|")})/` },
+}));
+forbidden.push({
+  name: "through-index-only",
+  comment: "import another workspace by its package name, never by a path into its src",
+  severity: "error",
+  from: { path: "^([^/]+)/" },
+  to: { path: `^(${ws.join("|")})/src/(?!index\\.ts$)`, pathNot: "^$1/" },
+});
+forbidden.push({
+  name: "no-circular",
+  severity: "error",
+  from: {},
+  to: { circular: true },
+});
+module.exports = {
+  forbidden,
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "node_modules" },
+    tsConfig: { fileName: "tsconfig.json" },
+    combinedDependencies: true,
+    preserveSymlinks: false,
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"] },
+  },
+};

@@ -1,0 +1,88 @@
+/** The wire contract's constants: bump PROTOCOL_VERSION on any incompatible change. */
+export const PROTOCOL_VERSION = 1;
+
+/** Colyseus room type name every client joins (`joinOrCreate(ROOM_TYPE, { room, token })`). */
+export const ROOM_TYPE = "room";
+
+export const TICK_HZ = 20;
+export const TICK_MS = 1000 / TICK_HZ;
+
+/** How many room messages (and DMs) the synced state keeps; older ones come from REST history. */
+export const MESSAGE_WINDOW = 100;
+export const MAX_TEXT_LENGTH = 8000;
+/** Frames larger than this close the offending connection with 1009. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+export const DEFAULT_ROOM_SIZE = 64;
+export const DEFAULT_MAX_SPEED = 4;
+/** A typing indicator that is not renewed turns itself off after this long. */
+export const TYPING_TIMEOUT_MS = 5000;
+export const DEFAULT_ROOM_ID = "lobby";
+
+/** Client → server message types (SPEC §3). */
+export const ClientMessage = {
+  SendMessage: "send_message",
+  EditMessage: "edit_message",
+  DeleteMessage: "delete_message",
+  AddReaction: "add_reaction",
+  RemoveReaction: "remove_reaction",
+  Typing: "typing",
+  Move: "move",
+  Kick: "kick",
+  Mute: "mute",
+  Command: "command",
+} as const;
+export type ClientMessageType = (typeof ClientMessage)[keyof typeof ClientMessage];
+
+/** Server → client message types besides state patches. */
+export const ServerMessage = {
+  Error: "error",
+  Order: "order",
+} as const;
+export type ServerMessageType = (typeof ServerMessage)[keyof typeof ServerMessage];
+
+/** Error codes sent in realtime `error` messages and REST `{ error: { code } }` bodies. */
+export const ErrorCode = {
+  BadInput: "bad_input",
+  Forbidden: "forbidden",
+  RateLimited: "rate_limited",
+  NotFound: "not_found",
+  Unauthorized: "unauthorized",
+  Conflict: "conflict",
+  PayloadTooLarge: "payload_too_large",
+  NotImplemented: "not_implemented",
+  Internal: "internal",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Realtime `error` payload: `ref` names the message type (and nonce, if any) that caused it. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  ref: string;
+}
+
+/** REST error body. */
+export interface RestErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** WebSocket close codes the server uses besides the standard ones. */
+export const CloseCode = {
+  /** Frame larger than MAX_FRAME_BYTES (standard "message too big"). */
+  TooBig: 1009,
+  /** The session was logged out or revoked. */
+  SessionRevoked: 4001,
+  /** A moderator kicked the participant. */
+  Kicked: 4003,
+  /** The room was deleted. */
+  RoomDeleted: 4004,
+} as const;
+
+/** Colyseus join refusal codes (the SDK's `joinOrCreate` rejects with these). */
+export const JoinErrorCode = {
+  /** Colyseus ErrorCode.AUTH_FAILED: bad, expired or revoked token. */
+  AuthFailed: 4215,
+  /** Colyseus ErrorCode.MATCHMAKE_INVALID_CRITERIA: unknown room id. */
+  UnknownRoom: 4211,
+} as const;

@@ -1,0 +1,106 @@
+import { schema, t, type SchemaType } from "@colyseus/schema";
+
+/** Synced room state (SPEC §3). Server and clients share these classes. */
+
+export const Reaction = schema(
+  {
+    emoji: t.string().default(""),
+    by: t.array("string"),
+  },
+  "Reaction",
+);
+export type Reaction = SchemaType<typeof Reaction>;
+
+export const Message = schema(
+  {
+    id: t.string().default(""),
+    seq: t.uint32().default(0),
+    authorId: t.string().default(""),
+    authorName: t.string().default(""),
+    text: t.string().default(""),
+    threadId: t.string().default(""),
+    to: t.string().default(""),
+    ts: t.float64().default(0),
+    editedTs: t.float64().default(0),
+    deleted: t.boolean().default(false),
+    trust: t.string().default(""),
+    reactions: t.map(Reaction),
+  },
+  "Message",
+);
+export type Message = SchemaType<typeof Message>;
+
+export const Participant = schema(
+  {
+    id: t.string().default(""),
+    name: t.string().default(""),
+    kind: t.string().default(""),
+    role: t.string().default(""),
+    x: t.float32().default(0),
+    y: t.float32().default(0),
+    z: t.float32().default(0),
+    heading: t.float32().default(0),
+    online: t.boolean().default(false),
+    typing: t.boolean().default(false),
+    muted: t.boolean().default(false),
+    trust: t.string().default(""),
+  },
+  "Participant",
+);
+export type Participant = SchemaType<typeof Participant>;
+
+export const RoomState = schema(
+  {
+    roomId: t.string().default(""),
+    name: t.string().default(""),
+    topic: t.string().default(""),
+    tick: t.uint32().default(0),
+    participants: t.map(Participant),
+    messages: t.array(Message),
+    /** Per-client: only the DMs a client sent or received, added through StateView. */
+    direct: t.array(Message).view(),
+  },
+  "RoomState",
+);
+export type RoomState = SchemaType<typeof RoomState>;
+
+export type ParticipantKind = "human" | "bot";
+export type TrustLevel = "owner" | "local" | "federated" | "untrusted";
+
+/** A message as plain data: what REST history returns and what the SDK hands its users. */
+export interface MessageData {
+  id: string;
+  roomId: string;
+  seq: number;
+  authorId: string;
+  authorName: string;
+  text: string;
+  threadId: string;
+  to: string;
+  ts: number;
+  editedTs: number;
+  deleted: boolean;
+  trust: TrustLevel;
+  nonce: string;
+  reactions: Record<string, string[]>;
+}
+
+/** A participant account as REST returns it (never with its password hash). */
+export interface ParticipantData {
+  id: string;
+  name: string;
+  kind: ParticipantKind;
+  role: string;
+  createdAt: number;
+}
+
+export interface RoomData {
+  id: string;
+  name: string;
+  topic: string;
+  width: number;
+  depth: number;
+  exits: Record<string, string>;
+  createdBy: string;
+  createdAt: number;
+}

@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { ClientMessage, ErrorCode, MAX_TEXT_LENGTH } from "./protocol.ts";
+import { err, ok, type Result } from "./result.ts";
+import { sanitizeText } from "./text.ts";
+
+/** Strings that must not be empty and stay short: ids, names, emoji. */
+const id = z.string().min(1).max(128);
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
+
+/** Message text: at most MAX_TEXT_LENGTH, control characters stripped, lone surrogates refused. */
+export const text = z.string().transform((raw, ctx) => {
+  const clean = sanitizeText(raw, MAX_TEXT_LENGTH);
+  if (!clean.ok) {
+    ctx.addIssue({ code: "custom", message: clean.error.message });
+    return z.NEVER;
+  }
+  return clean.value;
+});
+
+const ORDER_KINDS = ["move_to", "follow", "stop", "say", "task"] as const;
+
+export const clientMessageSchemas = {
+  [ClientMessage.SendMessage]: z.strictObject({
+    text,
+    threadId: id.optional(),
+    to: id.optional(),
+    nonce: id.optional(),
+  }),
+  [ClientMessage.EditMessage]: z.strictObject({ messageId: id, text }),
+  [ClientMessage.DeleteMessage]: z.strictObject({ messageId: id }),
+  [ClientMessage.AddReaction]: z.strictObject({ messageId: id, emoji: z.string().min(1).max(32) }),
+  [ClientMessage.RemoveReaction]: z.strictObject({ messageId: id, emoji: z.string().min(1).max(32) }),
+  [ClientMessage.Typing]: z.strictObject({ on: z.boolean() }),
+  [ClientMessage.Move]: z.strictObject({ x: finite, z: finite }),
+  [ClientMessage.Kick]: z.strictObject({ participantId: id }),
+  [ClientMessage.Mute]: z.strictObject({
+    participantId: id,
+    seconds: finite.pipe(z.number().int().min(1).max(7 * 24 * 3600)),
+  }),
+  [ClientMessage.Command]: z.strictObject({
+    agentIds: z.array(id).min(1).max(100),
+    order: z.looseObject({ kind: z.enum(ORDER_KINDS) }),
+  }),
+} as const;
+
+export type ClientMessagePayloads = {
+  [K in keyof typeof clientMessageSchemas]: z.output<(typeof clientMessageSchemas)[K]>;
+};
+
+export function isClientMessageType(type: unknown): type is keyof ClientMessagePayloads {
+  return typeof type === "string" && Object.hasOwn(clientMessageSchemas, type);
+}
+
+/** Validate one realtime payload; the error message names the offending field. */
+export function parseClientMessage<K extends keyof ClientMessagePayloads>(
+  type: K,
+  payload: unknown,
+): Result<ClientMessagePayloads[K]> {
+  const parsed = clientMessageSchemas[type].safeParse(payload);
+  if (parsed.success) return ok(parsed.data as ClientMessagePayloads[K]);
+  return err(ErrorCode.BadInput, describeIssues(parsed.error));
+}
+
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length ? issue.path.join(".") : "payload"}: ${issue.message}`)
+    .join("; ");
+}
+
+/** REST bodies. */
+export const usernameSchema = z
+  .string()
+  .min(3)
+  .max(32)
+  .regex(/^[a-zA-Z0-9_.-]+$/, "letters, digits, '_', '.', '-' only");
+export const credentialsSchema = z.strictObject({
+  username: usernameSchema,
+  password: z.string().min(8).max(256),
+});
+const exitDirection = z.enum(["north", "south", "east", "west", "up", "down"]);
+export const roomIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, '_' and '-'");
+export const createRoomSchema = z.strictObject({
+  id: roomIdSchema,
+  name: z.string().min(1).max(100),
+  topic: z.string().max(500).optional(),
+  width: z.number().int().min(4).max(4096).optional(),
+  depth: z.number().int().min(4).max(4096).optional(),
+  exits: z.partialRecord(exitDirection, roomIdSchema).optional(),
+});
+export const patchRoomSchema = createRoomSchema.omit({ id: true }).partial();
+export const restMessageSchema = clientMessageSchemas[ClientMessage.SendMessage];
+export const historyQuerySchema = z.object({
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  threadId: id.optional(),
+});
+export const createRoleSchema = z.strictObject({
+  name: z
+    .string()
+    .min(2)
+    .max(32)
+    .regex(/^[a-z][a-z0-9_]*$/, "lowercase letters, digits and '_'"),
+  priority: z.number().int().min(1).max(998),
+  permissions: z.array(z.string()).max(64),
+});
+export const assignRoleSchema = z.strictObject({ role: z.string().min(1).max(32) });
