@@ -81,8 +81,8 @@ export const CloseCode = {
 
 /** Colyseus join refusal codes (the SDK's `joinOrCreate` rejects with these). */
 export const JoinErrorCode = {
-  /** Colyseus ErrorCode.AUTH_FAILED: bad, expired or revoked token. */
-  AuthFailed: 4215,
-  /** Colyseus ErrorCode.MATCHMAKE_INVALID_CRITERIA: unknown room id. */
-  UnknownRoom: 4211,
+  /** Colyseus ErrorCode.AUTH_FAILED (525): bad, expired or revoked token. */
+  AuthFailed: 525,
+  /** Colyseus ErrorCode.MATCHMAKE_INVALID_CRITERIA (521): unknown room id. */
+  UnknownRoom: 521,
 } as const;

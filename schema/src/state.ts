@@ -25,6 +25,8 @@ export const Message = schema(
     deleted: t.boolean().default(false),
     trust: t.string().default(""),
     reactions: t.map(Reaction),
+    /** The sender's `nonce` from send_message, so a client can match its own sends. */
+    nonce: t.string().default(""),
   },
   "Message",
 );

@@ -96,6 +96,7 @@ export const patchRoomSchema = createRoomSchema.omit({ id: true }).partial();
 export const restMessageSchema = clientMessageSchemas[ClientMessage.SendMessage];
 export const historyQuerySchema = z.object({
   before: z.coerce.number().int().min(1).optional(),
+  after: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   threadId: id.optional(),
 });

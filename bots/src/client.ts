@@ -1,0 +1,70 @@
+import { Client, type Room } from "@colyseus/sdk";
+import { JoinErrorCode, ROOM_TYPE, RoomState } from "@mesh/schema";
+import { MeshRest } from "./rest.ts";
+import { MeshRoom } from "./room.ts";
+
+export interface ConnectOptions {
+  /** The server's base URL, e.g. http://localhost:4000 */
+  url: string;
+  /** A session JWT (or a bot token). */
+  token: string;
+}
+
+export interface JoinOptions {
+  /** Deliver every message after this seq (fetched from history); default: only new ones. */
+  since?: number;
+}
+
+/** A join the server refused: `code` is the Colyseus code (see JoinErrorCode). */
+export class MeshJoinError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "MeshJoinError";
+  }
+
+  get unauthorized(): boolean {
+    return this.code === JoinErrorCode.AuthFailed;
+  }
+}
+
+/** A connection to one mesh server: REST plus realtime rooms, with one identity. */
+export class MeshClient {
+  readonly rest: MeshRest;
+  private readonly colyseus: Client;
+  private participantId?: string;
+
+  constructor(readonly options: ConnectOptions) {
+    this.rest = new MeshRest(options.url, options.token);
+    this.colyseus = new Client(options.url);
+  }
+
+  /** Who this token belongs to (fetched once). */
+  async me(): Promise<string> {
+    this.participantId ??= (await this.rest.me()).participant.id;
+    return this.participantId;
+  }
+
+  async join(roomId: string, options: JoinOptions = {}): Promise<MeshRoom> {
+    const participantId = await this.me();
+    let room: Room<unknown, RoomState>;
+    try {
+      room = await this.colyseus.joinOrCreate<RoomState>(ROOM_TYPE, { room: roomId, token: this.options.token }, RoomState);
+    } catch (error) {
+      const { code, message } = error as { code?: number; message?: string };
+      throw new MeshJoinError(code ?? 0, message ?? String(error));
+    }
+    // Reconnection with resume comes with the server's support for it; until then a drop is final.
+    room.reconnection.enabled = false;
+    const mesh = new MeshRoom(roomId, participantId, room, this.rest, options.since);
+    await mesh.ready();
+    return mesh;
+  }
+}
+
+/** Connect to a mesh server (SPEC §7: `createBot` builds on this). */
+export function connect(options: ConnectOptions): MeshClient {
+  return new MeshClient(options);
+}

@@ -1,0 +1,51 @@
+import { jwtVerify, SignJWT } from "jose";
+
+const ALGORITHM = "HS256";
+export const TOKEN_AUDIENCE = "mesh";
+export const TOKEN_ISSUER = "mesh-server";
+
+export interface SessionClaims {
+  userId: string;
+  sessionId: string;
+}
+
+/** Session JWTs: pinned algorithm, required `exp`, `aud`, `iss`, `sub` and `sid`. */
+export class TokenService {
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly ttlS: number,
+  ) {}
+
+  get ttlMs(): number {
+    return this.ttlS * 1000;
+  }
+
+  async sign(claims: SessionClaims, nowMs = Date.now()): Promise<string> {
+    const iat = Math.floor(nowMs / 1000);
+    return new SignJWT({ sid: claims.sessionId })
+      .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
+      .setSubject(claims.userId)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuer(TOKEN_ISSUER)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.ttlS)
+      .sign(this.secret);
+  }
+
+  /** Returns the claims, or undefined for anything forged, expired, for another audience or malformed. */
+  async verify(token: unknown): Promise<SessionClaims | undefined> {
+    if (typeof token !== "string" || token.length === 0 || token.length > 4096) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.secret, {
+        algorithms: [ALGORITHM],
+        audience: TOKEN_AUDIENCE,
+        issuer: TOKEN_ISSUER,
+        requiredClaims: ["exp", "sub", "sid"],
+      });
+      if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return undefined;
+      return { userId: payload.sub, sessionId: payload.sid };
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import path from "node:path";
+
+/** Every setting comes from an environment variable with a default; `--help` prints this table. */
+export const SETTINGS = [
+  { env: "PORT", default: "4000", help: "TCP port for REST, WebSocket and the web pages" },
+  { env: "HOST", default: "0.0.0.0", help: "interface to listen on (127.0.0.1 for local only)" },
+  { env: "MESH_DATA_DIR", default: "./data", help: "folder for the SQLite file and the server's keys" },
+  { env: "LOG_LEVEL", default: "info", help: "fatal, error, warn, info, debug, trace or silent" },
+  { env: "MESH_SESSION_TTL_S", default: "604800", help: "session (login token) lifetime in seconds" },
+  { env: "MESH_RATE_PER_S", default: "30", help: "realtime messages a participant may send per second" },
+  { env: "MESH_RATE_BURST", default: "60", help: "burst allowance on top of the per-second rate" },
+  { env: "MESH_DEFAULT_ROLE", default: "member", help: "role of accounts registered after the first (owner)" },
+] as const;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: string;
+  sessionTtlS: number;
+  ratePerS: number;
+  rateBurst: number;
+  defaultRole: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+/** Read and check the configuration; returns every problem at once rather than the first. */
+export function loadConfig(env: Env = process.env): { ok: true; value: Config } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  const get = (name: (typeof SETTINGS)[number]["env"]): string => {
+    const setting = SETTINGS.find((s) => s.env === name);
+    const value = env[name];
+    return value === undefined || value === "" ? (setting?.default ?? "") : value;
+  };
+  const int = (name: (typeof SETTINGS)[number]["env"], min: number, max: number): number => {
+    const raw = get(name);
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      errors.push(`${name}=${raw} is not a whole number from ${min} to ${max}`);
+    }
+    return value;
+  };
+  const logLevel = get("LOG_LEVEL");
+  if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL=${logLevel} is not one of ${LOG_LEVELS.join(", ")}`);
+  const config: Config = {
+    port: int("PORT", 0, 65535),
+    host: get("HOST"),
+    dataDir: path.resolve(get("MESH_DATA_DIR")),
+    logLevel,
+    sessionTtlS: int("MESH_SESSION_TTL_S", 1, 365 * 24 * 3600),
+    ratePerS: int("MESH_RATE_PER_S", 1, 10_000),
+    rateBurst: int("MESH_RATE_BURST", 1, 100_000),
+    defaultRole: get("MESH_DEFAULT_ROLE"),
+  };
+  return errors.length ? { ok: false, errors } : { ok: true, value: config };
+}
+
+export function helpText(): string {
+  const width = Math.max(...SETTINGS.map((s) => s.env.length));
+  const rows = SETTINGS.map((s) => `  ${s.env.padEnd(width)}  ${s.help} (default: ${s.default})`);
+  return [
+    "The Mesh server: REST, realtime rooms and the web pages on one port.",
+    "",
+    "Usage: npm start [-- --help]",
+    "",
+    "Settings (environment variables):",
+    ...rows,
+    "",
+    "Example: PORT=8080 MESH_DATA_DIR=/var/lib/mesh npm start",
+  ].join("\n");
+}

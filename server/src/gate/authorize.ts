@@ -1,0 +1,75 @@
+import {
+  BUILT_IN_ROLES,
+  err,
+  ErrorCode,
+  isBuiltInRole,
+  ok,
+  type ParticipantData,
+  type Permission,
+  type Result,
+  type RoleDefinition,
+} from "@mesh/schema";
+import type { MeshDatabase } from "@mesh/persistence";
+
+export interface Actor {
+  participant: ParticipantData;
+  role: RoleDefinition;
+}
+
+/** Where an action happens; UCAN delegations and room capabilities will narrow by it. */
+export interface GateContext {
+  roomId?: string;
+}
+
+/**
+ * The one permission gate. Every REST route and every realtime message calls it at the
+ * moment of use, reading the actor's current role, so a demotion applies to the next action.
+ */
+export class Gate {
+  constructor(private readonly db: MeshDatabase) {}
+
+  role(name: string): RoleDefinition | undefined {
+    return isBuiltInRole(name) ? BUILT_IN_ROLES[name] : this.db.roles.get(name);
+  }
+
+  roles(): RoleDefinition[] {
+    return [...Object.values(BUILT_IN_ROLES), ...this.db.roles.list()];
+  }
+
+  actor(participantId: string): Actor | undefined {
+    const participant = this.db.users.get(participantId);
+    if (!participant) return undefined;
+    // A role deleted from under an account leaves it with no permissions, never with more.
+    const role = this.role(participant.role) ?? { ...BUILT_IN_ROLES.spectator, permissions: [] };
+    return { participant, role };
+  }
+
+  authorize(participantId: string, permission: Permission, _context: GateContext = {}): Result<Actor> {
+    const actor = this.actor(participantId);
+    if (!actor) return err(ErrorCode.Unauthorized, "unknown participant");
+    if (!actor.role.permissions.includes(permission)) {
+      return err(ErrorCode.Forbidden, `role '${actor.role.name}' lacks permission '${permission}'`);
+    }
+    return ok(actor);
+  }
+
+  /** Authorize, then check the actor outranks the target: nobody acts on an equal or higher role. */
+  authorizeOver(
+    participantId: string,
+    permission: Permission,
+    targetId: string,
+    context: GateContext = {},
+  ): Result<{ actor: Actor; target: Actor }> {
+    const allowed = this.authorize(participantId, permission, context);
+    if (!allowed.ok) return allowed;
+    const target = this.actor(targetId);
+    if (!target) return err(ErrorCode.NotFound, `no participant '${targetId}'`);
+    if (target.role.priority >= allowed.value.role.priority) {
+      return err(
+        ErrorCode.Forbidden,
+        `cannot act on '${target.participant.name}': role '${target.role.name}' is not below '${allowed.value.role.name}'`,
+      );
+    }
+    return ok({ actor: allowed.value, target });
+  }
+}

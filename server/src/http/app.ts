@@ -1,0 +1,28 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ErrorCode, MAX_FRAME_BYTES } from "@mesh/schema";
+import express, { type Application, type NextFunction, type Request, type Response } from "express";
+import type { Services } from "../realtime/services.ts";
+import { sendError } from "./respond.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { roleRoutes } from "./routes/roles.ts";
+import { roomRoutes } from "./routes/rooms.ts";
+
+const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "public");
+
+/** REST and static pages on the Colyseus server's express app (same port as the sockets). */
+export function configureApp(app: Application, services: Services): void {
+  app.disable("x-powered-by");
+  app.use(express.json({ limit: MAX_FRAME_BYTES }));
+  for (const routes of [healthRoutes, authRoutes, roomRoutes, roleRoutes]) app.use(routes(services));
+  app.use("/api", (req, res) => sendError(res, ErrorCode.NotFound, `no route ${req.method} ${req.originalUrl}`));
+  app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const type = (error as { type?: string }).type;
+    if (type === "entity.too.large") return sendError(res, ErrorCode.PayloadTooLarge, `body over ${MAX_FRAME_BYTES} bytes`);
+    if (type === "entity.parse.failed") return sendError(res, ErrorCode.BadInput, "body is not valid JSON");
+    services.log.error({ err: error, path: req.path }, "request failed");
+    sendError(res, ErrorCode.Internal, "internal error; see the server log");
+  });
+}

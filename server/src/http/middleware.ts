@@ -1,0 +1,44 @@
+import type { Permission } from "@mesh/schema";
+import type { NextFunction, Request, Response } from "express";
+import type { Actor } from "../gate/authorize.ts";
+import type { Services } from "../realtime/services.ts";
+import { sendError } from "./respond.ts";
+
+export interface AuthLocals {
+  userId: string;
+  sessionId: string;
+}
+
+export function authOf(res: Response): AuthLocals {
+  return res.locals.auth as AuthLocals;
+}
+
+export function actorOf(res: Response): Actor {
+  return res.locals.actor as Actor;
+}
+
+/** Bearer session token → res.locals.auth; 401 for missing, forged, expired or revoked tokens. */
+export function requireSession(services: Services) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const header = req.headers.authorization ?? "";
+    const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    if (!token) return sendError(res, "unauthorized", "missing 'Authorization: Bearer <token>' header");
+    const claims = await services.tokens.verify(token);
+    if (!claims || !services.db.sessions.isActive(claims.sessionId, Date.now())) {
+      return sendError(res, "unauthorized", "invalid, expired or revoked token: log in again");
+    }
+    const auth: AuthLocals = claims;
+    res.locals.auth = auth;
+    next();
+  };
+}
+
+/** The gate, at the moment of use: the actor's current role must hold `permission`. */
+export function requirePermission(services: Services, permission: Permission) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const allowed = services.gate.authorize(authOf(res).userId, permission);
+    if (!allowed.ok) return sendError(res, allowed.error.code, allowed.error.message);
+    res.locals.actor = allowed.value;
+    next();
+  };
+}

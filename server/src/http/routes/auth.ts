@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import { CloseCode, credentialsSchema, ErrorCode, type ParticipantData } from "@mesh/schema";
+import { Router } from "express";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "../../auth/passwords.ts";
+import type { Services } from "../../realtime/services.ts";
+import { authOf, requireSession } from "../middleware.ts";
+import { parseOr400, sendError } from "../respond.ts";
+
+interface SessionBody {
+  token: string;
+  participant: ParticipantData;
+}
+
+export function authRoutes(services: Services): Router {
+  const { db, tokens, log } = services;
+  const router = Router();
+
+  const openSession = async (participant: ParticipantData): Promise<SessionBody> => {
+    const sessionId = randomUUID();
+    const now = Date.now();
+    db.sessions.create({ id: sessionId, userId: participant.id, expiresAt: now + tokens.ttlMs });
+    return { token: await tokens.sign({ userId: participant.id, sessionId }, now), participant };
+  };
+
+  router.post("/api/auth/register", async (req, res) => {
+    const body = parseOr400(res, credentialsSchema, req.body);
+    if (!body) return;
+    const passwordHash = await hashPassword(body.password);
+    // Synchronous from count() to create(): no other request can slip in between.
+    const role = db.users.count() === 0 ? "owner" : (db.settings.get("default_role") ?? services.config.defaultRole);
+    const created = db.users.create({ id: randomUUID(), username: body.username, passwordHash, kind: "human", role });
+    if (!created.ok) return sendError(res, created.error.code, created.error.message);
+    db.audit.append({ actorId: created.value.id, action: "register", target: created.value.id, detail: { role } });
+    log.info({ participant: created.value.id, role }, "account registered");
+    res.status(201).json(await openSession(created.value));
+  });
+
+  router.post("/api/auth/login", async (req, res) => {
+    const body = parseOr400(res, credentialsSchema, req.body);
+    if (!body) return;
+    const account = db.users.findByUsername(body.username);
+    const valid = await verifyPassword(account?.passwordHash ?? (await DUMMY_HASH), body.password);
+    if (!account || !valid) return sendError(res, ErrorCode.Unauthorized, "wrong username or password");
+    const { passwordHash: _hidden, ...participant } = account;
+    res.json(await openSession(participant));
+  });
+
+  router.post("/api/auth/logout", requireSession(services), (_req, res) => {
+    const { sessionId, userId } = authOf(res);
+    db.sessions.revoke(sessionId);
+    const closed = services.connections.closeSession(sessionId, CloseCode.SessionRevoked, "logged out");
+    db.audit.append({ actorId: userId, action: "logout", target: userId, detail: { sockets: closed } });
+    res.json({ ok: true, closedSockets: closed });
+  });
+
+  router.get("/api/me", requireSession(services), (_req, res) => {
+    const actor = services.gate.actor(authOf(res).userId);
+    if (!actor) return sendError(res, ErrorCode.NotFound, "this account no longer exists");
+    res.json({ participant: actor.participant, permissions: actor.role.permissions, priority: actor.role.priority });
+  });
+
+  return router;
+}

@@ -1,0 +1,389 @@
+import { randomUUID } from "node:crypto";
+import { type Client, ErrorCode as ColyseusErrorCode, Room, ServerError } from "@colyseus/core";
+import type { AppendedMessage, Sim, TickResult } from "@mesh/sim";
+import { createSim } from "@mesh/sim";
+import {
+  type ClientMessagePayloads,
+  ClientMessage,
+  CloseCode,
+  err,
+  ErrorCode,
+  type ErrorPayload,
+  isClientMessageType,
+  MESSAGE_WINDOW,
+  Message,
+  type MessageData,
+  ok,
+  Participant,
+  type Result,
+  RoomState,
+  ServerMessage,
+  TICK_HZ,
+  type TrustLevel,
+} from "@mesh/schema";
+import { decide, type SendPayload } from "./inputs.ts";
+import { RateLimiter } from "./rate-limit.ts";
+import type { LiveRoom } from "./room-registry.ts";
+import type { Services } from "./services.ts";
+
+export interface JoinOptions {
+  room?: unknown;
+  token?: unknown;
+}
+
+/** What onAuth hands onJoin as `client.auth`. */
+export interface ClientAuth {
+  userId: string;
+  sessionId: string;
+}
+
+type MeshClient = Client<{ auth: ClientAuth }>;
+
+interface Member {
+  name: string;
+  kind: "human" | "bot";
+  role: string;
+  trust: TrustLevel;
+  sockets: number;
+}
+
+type PendingSend = (result: Result<MessageData>) => void;
+
+/** Authenticate a join: a live session token for an existing participant, into an existing room. */
+export async function authenticateJoin(services: Services, options: JoinOptions): Promise<ClientAuth> {
+  const claims = await services.tokens.verify(options.token);
+  if (!claims || !services.db.sessions.isActive(claims.sessionId, Date.now())) {
+    throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "invalid, expired or revoked token: log in again");
+  }
+  if (typeof options.room !== "string" || !services.db.rooms.get(options.room)) {
+    throw new ServerError(ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA, `unknown room '${String(options.room)}'`);
+  }
+  const allowed = services.gate.authorize(claims.userId, "view_rooms", { roomId: options.room });
+  if (!allowed.ok) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, allowed.error.message);
+  return claims;
+}
+
+/** The Colyseus room class bound to this server's services (rooms stay thin: rules live in sim). */
+export function defineMeshRoom(services: Services) {
+  const { db, gate, log, config } = services;
+
+  return class MeshRoom extends Room<{ state: RoomState; client: MeshClient }> implements LiveRoom {
+    meshRoomId = "";
+    private sim!: Sim;
+    private width = 0;
+    private depth = 0;
+    private readonly members = new Map<string, Member>();
+    private readonly limiters = new Map<string, RateLimiter>();
+    private readonly pendingSends = new Map<string, PendingSend>();
+
+    static async onAuth(_token: string, options: JoinOptions): Promise<ClientAuth> {
+      return authenticateJoin(services, options);
+    }
+
+    onCreate(options: { room?: unknown }): void {
+      const room = typeof options.room === "string" ? db.rooms.get(options.room) : undefined;
+      if (!room) throw new ServerError(ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA, `unknown room '${String(options.room)}'`);
+      this.meshRoomId = room.id;
+      this.width = room.width;
+      this.depth = room.depth;
+      this.autoDispose = false;
+      this.state = new RoomState();
+      this.state.roomId = room.id;
+      this.state.name = room.name;
+      this.state.topic = room.topic;
+      for (const stored of db.messages.recent(room.id, MESSAGE_WINDOW)) this.state.messages.push(toMessage(stored));
+      this.sim = createSim({ roomId: room.id, width: room.width, depth: room.depth, lastSeq: db.messages.maxSeq(room.id) });
+
+      for (const type of Object.values(ClientMessage)) {
+        this.onMessage(type, (client: MeshClient, payload: unknown) => this.handle(client, type, payload));
+      }
+      this.onMessage("*", (client: MeshClient, type: string | number) => {
+        this.reply(client, ErrorCode.BadInput, `unknown message type '${String(type).slice(0, 64)}'`, String(type).slice(0, 64));
+      });
+      // Patches go out right after each tick, not on a timer of their own (one tick + network).
+      this.patchRate = null;
+      this.setFixedTimestep(() => this.tick(), TICK_HZ);
+      services.rooms.add(this);
+      log.info({ room: room.id }, "room open");
+    }
+
+    onJoin(client: MeshClient): void {
+      const auth = client.auth as ClientAuth;
+      const actor = gate.actor(auth.userId);
+      if (!actor) return client.leave(CloseCode.SessionRevoked, "account no longer exists");
+      services.connections.add(client, auth.userId, auth.sessionId);
+      this.limiters.set(client.sessionId, new RateLimiter(config.ratePerS, config.rateBurst));
+      const member = this.members.get(auth.userId);
+      if (member) {
+        member.sockets++;
+        return;
+      }
+      this.members.set(auth.userId, {
+        name: actor.participant.name,
+        kind: actor.participant.kind,
+        role: actor.role.name,
+        trust: trustOf(actor.role.name),
+        sockets: 1,
+      });
+      // Spawn near the middle so newcomers see each other; Math.random is fine at the edge.
+      const spread = 4;
+      this.sim.enqueue({
+        kind: "join",
+        participantId: auth.userId,
+        x: this.width / 2 + (Math.random() - 0.5) * spread,
+        z: this.depth / 2 + (Math.random() - 0.5) * spread,
+      });
+    }
+
+    onLeave(client: MeshClient): void {
+      const auth = client.auth as ClientAuth | undefined;
+      services.connections.remove(client);
+      this.limiters.delete(client.sessionId);
+      if (!auth) return;
+      const member = this.members.get(auth.userId);
+      if (!member) return;
+      member.sockets--;
+      if (member.sockets > 0) return;
+      this.members.delete(auth.userId);
+      this.sim.enqueue({ kind: "leave", participantId: auth.userId });
+    }
+
+    onDispose(): void {
+      services.rooms.remove(this);
+      for (const resolve of this.pendingSends.values()) resolve(err(ErrorCode.NotFound, "room closed"));
+      this.pendingSends.clear();
+      log.info({ room: this.meshRoomId }, "room closed");
+    }
+
+    // ---- LiveRoom -------------------------------------------------------------------------
+
+    submitMessage(participantId: string, payload: SendPayload): Promise<Result<MessageData>> {
+      const decision = decide(gate, this.meshRoomId, participantId, ClientMessage.SendMessage, payload);
+      if (!decision.ok) return Promise.resolve(decision);
+      if (decision.value.kind !== "send") return Promise.resolve(err(ErrorCode.Internal, "unexpected decision"));
+      const accepted = this.acceptSend(participantId, decision.value.actor.participant.name, decision.value.payload);
+      if (!accepted.ok) return Promise.resolve(accepted);
+      if (typeof accepted.value !== "string") return Promise.resolve(ok(accepted.value));
+      const id = accepted.value;
+      return new Promise((resolve) => this.pendingSends.set(id, resolve));
+    }
+
+    roleChanged(participantId: string, role: string): void {
+      const member = this.members.get(participantId);
+      if (member) {
+        member.role = role;
+        member.trust = trustOf(role);
+      }
+      const participant = this.state.participants.get(participantId);
+      if (participant) {
+        participant.role = role;
+        participant.trust = trustOf(role);
+      }
+    }
+
+    online(): number {
+      return this.members.size;
+    }
+
+    async shutdown(code: number, reason: string): Promise<void> {
+      for (const client of this.clients) client.leave(code, reason);
+      await this.disconnect();
+    }
+
+    // ---- inputs ---------------------------------------------------------------------------
+
+    private handle(client: MeshClient, type: keyof ClientMessagePayloads, payload: unknown): void {
+      const auth = client.auth as ClientAuth;
+      const ref = refOf(type, payload);
+      const limiter = this.limiters.get(client.sessionId);
+      if (limiter && !limiter.take()) {
+        if (limiter.shouldWarn()) this.reply(client, ErrorCode.RateLimited, "slow down: too many messages", ref);
+        return;
+      }
+      if (!isClientMessageType(type)) return this.reply(client, ErrorCode.BadInput, "unknown message type", ref);
+      const decision = decide(gate, this.meshRoomId, auth.userId, type, payload);
+      if (!decision.ok) return this.reply(client, decision.error.code, decision.error.message, ref);
+      const action = decision.value;
+      switch (action.kind) {
+        case "sim":
+          this.sim.enqueue(action.input);
+          return;
+        case "send": {
+          const accepted = this.acceptSend(auth.userId, action.actor.participant.name, action.payload);
+          if (!accepted.ok) this.reply(client, accepted.error.code, accepted.error.message, ref);
+          return;
+        }
+        case "kick": {
+          const kicked = this.clients.filter((c) => (c.auth as ClientAuth).userId === action.targetId);
+          if (kicked.length === 0) return this.reply(client, ErrorCode.NotFound, "that participant is not in this room", ref);
+          for (const target of kicked) target.leave(CloseCode.Kicked, `kicked by ${auth.userId}`);
+          db.audit.append({ actorId: auth.userId, action: "kick", target: action.targetId, detail: { room: this.meshRoomId } });
+          return;
+        }
+        case "mute":
+          this.sim.enqueue({ kind: "mute", participantId: action.targetId, ticks: action.seconds * TICK_HZ });
+          db.audit.append({
+            actorId: auth.userId,
+            action: "mute",
+            target: action.targetId,
+            detail: { room: this.meshRoomId, seconds: action.seconds },
+          });
+          return;
+        default: {
+          const unreachable: never = action;
+          return unreachable;
+        }
+      }
+    }
+
+    /**
+     * Queue a send for the next tick. Returns the new message id, or the already stored
+     * message when the nonce shows this is a resend.
+     */
+    private acceptSend(authorId: string, authorName: string, payload: SendPayload): Result<string | MessageData> {
+      if (this.sim.view(authorId)?.muted) return err(ErrorCode.Forbidden, "you are muted in this room");
+      const nonce = payload.nonce ?? "";
+      if (nonce) {
+        const stored = db.messages.findByNonce(this.meshRoomId, authorId, nonce);
+        if (stored) return ok(stored);
+      }
+      const id = randomUUID();
+      const role = this.members.get(authorId)?.role ?? gate.actor(authorId)?.role.name ?? "";
+      this.sim.enqueue({
+        kind: "say",
+        participantId: authorId,
+        id,
+        authorName,
+        text: payload.text,
+        threadId: payload.threadId ?? "",
+        to: payload.to ?? "",
+        nonce,
+        trust: trustOf(role),
+        ts: Date.now(),
+      });
+      return ok(id);
+    }
+
+    private reply(client: MeshClient, code: ErrorCode, message: string, ref: string): void {
+      const payload: ErrorPayload = { code, message, ref };
+      client.send(ServerMessage.Error, payload);
+    }
+
+    // ---- tick -----------------------------------------------------------------------------
+
+    private tick(): void {
+      try {
+        const result = this.sim.step();
+        this.persist(result);
+        this.syncState(result);
+        this.broadcastPatch();
+      } catch (error) {
+        log.error({ err: error, room: this.meshRoomId }, "tick failed");
+      }
+    }
+
+    /** Durable before visible: the tick's messages are committed in one transaction first. */
+    private persist(result: TickResult): void {
+      const rows = result.appended.map(toData);
+      if (rows.length > 0) {
+        try {
+          db.messages.appendBatch(rows);
+        } catch (error) {
+          // Nothing of the batch is stored; the authors' nonces let their clients resend.
+          log.error({ err: error, room: this.meshRoomId, count: rows.length }, "message batch not stored");
+          this.sim.rewindSeq(result.appended[0].seq - 1);
+          for (const row of rows) this.settle(row.id, err(ErrorCode.Internal, "message not stored; resend it"));
+          result.appended.length = 0;
+          return;
+        }
+      }
+      for (const row of rows) this.settle(row.id, ok(row));
+      for (const duplicate of result.duplicates) {
+        const stored = db.messages.findByNonce(this.meshRoomId, duplicate.input.participantId, duplicate.input.nonce);
+        this.settle(duplicate.input.id, stored ? ok(stored) : err(ErrorCode.Internal, "duplicate of an unstored message"));
+      }
+    }
+
+    private settle(id: string, result: Result<MessageData>): void {
+      const resolve = this.pendingSends.get(id);
+      if (!resolve) return;
+      this.pendingSends.delete(id);
+      resolve(result);
+    }
+
+    private syncState(result: TickResult): void {
+      const state = this.state;
+      state.tick = this.sim.tick;
+      for (const id of result.spawned) {
+        const member = this.members.get(id);
+        const participant = new Participant();
+        participant.id = id;
+        participant.name = member?.name ?? id;
+        participant.kind = member?.kind ?? "human";
+        participant.role = member?.role ?? "";
+        participant.trust = member?.trust ?? "local";
+        participant.online = true;
+        state.participants.set(id, participant);
+      }
+      for (const id of result.despawned) state.participants.delete(id);
+      for (const [id, participant] of state.participants) {
+        const view = this.sim.view(id);
+        if (!view) continue;
+        if (participant.x !== view.x) participant.x = view.x;
+        if (participant.y !== view.y) participant.y = view.y;
+        if (participant.z !== view.z) participant.z = view.z;
+        if (participant.heading !== view.heading) participant.heading = view.heading;
+        if (participant.typing !== view.typing) participant.typing = view.typing;
+        if (participant.muted !== view.muted) participant.muted = view.muted;
+      }
+      for (const appended of result.appended) state.messages.push(toMessage(toData(appended)));
+      const excess = state.messages.length - MESSAGE_WINDOW;
+      if (excess > 0) state.messages.splice(0, excess);
+    }
+  };
+}
+
+function trustOf(role: string): TrustLevel {
+  return role === "owner" ? "owner" : "local";
+}
+
+function refOf(type: string, payload: unknown): string {
+  const nonce = (payload as { nonce?: unknown } | null)?.nonce;
+  return typeof nonce === "string" && nonce.length <= 128 ? `${type}:${nonce}` : type;
+}
+
+function toData(m: AppendedMessage): MessageData {
+  return {
+    id: m.id,
+    roomId: m.roomId,
+    seq: m.seq,
+    authorId: m.authorId,
+    authorName: m.authorName,
+    text: m.text,
+    threadId: m.threadId,
+    to: m.to,
+    ts: m.ts,
+    editedTs: 0,
+    deleted: false,
+    trust: m.trust as TrustLevel,
+    nonce: m.nonce,
+    reactions: {},
+  };
+}
+
+function toMessage(data: MessageData): Message {
+  const message = new Message();
+  message.id = data.id;
+  message.seq = data.seq;
+  message.authorId = data.authorId;
+  message.authorName = data.authorName;
+  message.text = data.text;
+  message.threadId = data.threadId;
+  message.to = data.to;
+  message.ts = data.ts;
+  message.editedTs = data.editedTs;
+  message.deleted = data.deleted;
+  message.trust = data.trust;
+  message.nonce = data.nonce;
+  return message;
+}

@@ -1,0 +1,31 @@
+import type { MessageData, Result } from "@mesh/schema";
+import type { SendPayload } from "./inputs.ts";
+
+/** What the rest of the server may ask of a live room. */
+export interface LiveRoom {
+  readonly meshRoomId: string;
+  submitMessage(participantId: string, payload: SendPayload): Promise<Result<MessageData>>;
+  roleChanged(participantId: string, role: string): void;
+  online(): number;
+  shutdown(code: number, reason: string): Promise<void>;
+}
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, LiveRoom>();
+
+  add(room: LiveRoom): void {
+    this.rooms.set(room.meshRoomId, room);
+  }
+
+  remove(room: LiveRoom): void {
+    if (this.rooms.get(room.meshRoomId) === room) this.rooms.delete(room.meshRoomId);
+  }
+
+  get(id: string): LiveRoom | undefined {
+    return this.rooms.get(id);
+  }
+
+  all(): LiveRoom[] {
+    return [...this.rooms.values()];
+  }
+}

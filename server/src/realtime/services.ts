@@ -1,0 +1,19 @@
+import type { MeshDatabase } from "@mesh/persistence";
+import type { TokenService } from "../auth/tokens.ts";
+import type { Config } from "../config.ts";
+import type { Gate } from "../gate/authorize.ts";
+import type { Logger } from "../logger.ts";
+import type { Connections } from "./connections.ts";
+import type { RoomRegistry } from "./room-registry.ts";
+
+/** What rooms and routes share: built once in startServer, passed down, never global. */
+export interface Services {
+  config: Config;
+  log: Logger;
+  db: MeshDatabase;
+  gate: Gate;
+  tokens: TokenService;
+  connections: Connections;
+  rooms: RoomRegistry;
+  startedAt: number;
+}

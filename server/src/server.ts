@@ -1,0 +1,117 @@
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { Server } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import { openDatabase } from "@mesh/persistence";
+import { DEFAULT_ROOM_ID, DEFAULT_ROOM_SIZE, MAX_FRAME_BYTES, ROOM_TYPE } from "@mesh/schema";
+import { loadOrCreateSecret } from "./auth/keys.ts";
+import { TokenService } from "./auth/tokens.ts";
+import type { Config } from "./config.ts";
+import { Gate } from "./gate/authorize.ts";
+import { configureApp } from "./http/app.ts";
+import type { Logger } from "./logger.ts";
+import { Connections } from "./realtime/connections.ts";
+import { defineMeshRoom } from "./realtime/mesh-room.ts";
+import { openRoom } from "./realtime/open-room.ts";
+import { RoomRegistry } from "./realtime/room-registry.ts";
+import type { Services } from "./realtime/services.ts";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** A start-up problem a user can fix, reported as one clear sentence instead of a stack trace. */
+export class StartupError extends Error {}
+
+function prepareDataDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    const probe = path.join(dir, `.write-test-${process.pid}`);
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new StartupError(`data folder ${dir} is not writable (${code}); set MESH_DATA_DIR to a folder you own`);
+  }
+}
+
+function listen(server: http.Server, colyseus: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") reject(new StartupError(`port ${port} is already in use; stop the other program or set PORT`));
+      else if (error.code === "EACCES") reject(new StartupError(`no permission to listen on port ${port}; use a port above 1024`));
+      else reject(error);
+    };
+    server.once("error", onError);
+    server.once("listening", () => {
+      server.off("error", onError);
+      resolve();
+    });
+    colyseus.listen(port, host).catch(reject);
+  });
+}
+
+/** Build and start everything on one port: REST, Colyseus rooms, static pages. */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  prepareDataDir(config.dataDir);
+  const db = openDatabase(path.join(config.dataDir, "mesh.sqlite"));
+  if (!db.rooms.get(DEFAULT_ROOM_ID)) {
+    db.rooms.create({
+      id: DEFAULT_ROOM_ID,
+      name: "Lobby",
+      topic: "Where everyone arrives",
+      width: DEFAULT_ROOM_SIZE,
+      depth: DEFAULT_ROOM_SIZE,
+      exits: {},
+      createdBy: "",
+      createdAt: Date.now(),
+    });
+  }
+  const services: Services = {
+    config,
+    log,
+    db,
+    gate: new Gate(db),
+    tokens: new TokenService(loadOrCreateSecret(config.dataDir), config.sessionTtlS),
+    connections: new Connections(),
+    rooms: new RoomRegistry(),
+    startedAt: Date.now(),
+  };
+
+  const httpServer = http.createServer();
+  const transport = new WebSocketTransport({ server: httpServer, maxPayload: MAX_FRAME_BYTES });
+  const colyseus = new Server({
+    transport,
+    greet: false,
+    gracefullyShutdown: false,
+    express: (app) => configureApp(app, services),
+  });
+  colyseus.define(ROOM_TYPE, defineMeshRoom(services)).filterBy(["room"]);
+
+  try {
+    await listen(httpServer, colyseus, config.port, config.host);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  for (const room of db.rooms.list()) await openRoom(room.id);
+
+  const port = (httpServer.address() as AddressInfo).port;
+  const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const url = `http://${shownHost}:${port}`;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await colyseus.gracefullyShutdown(false);
+      db.close();
+    })();
+    return closing;
+  };
+  return { url, port, services, close };
+}
