@@ -1,0 +1,52 @@
+import Database from "better-sqlite3";
+import { AuditLog } from "./audit.ts";
+import { MessageRepo } from "./messages.ts";
+import { migrate } from "./migrations.ts";
+import { RoleRepo } from "./roles.ts";
+import { RoomRepo } from "./rooms.ts";
+import { SessionRepo } from "./sessions.ts";
+import { SettingsRepo } from "./settings.ts";
+import { UserRepo } from "./users.ts";
+
+export interface MeshDatabase {
+  readonly sqlite: Database.Database;
+  users: UserRepo;
+  sessions: SessionRepo;
+  rooms: RoomRepo;
+  messages: MessageRepo;
+  roles: RoleRepo;
+  settings: SettingsRepo;
+  audit: AuditLog;
+  /** Checkpoints the WAL into the main file, then closes; safe to call twice. */
+  close(): void;
+}
+
+/** Opens (or creates) the database file and brings its schema up to date. The directory must exist. */
+export function openDatabase(file: string): MeshDatabase {
+  const sqlite = new Database(file);
+  try {
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    migrate(sqlite);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return {
+    sqlite,
+    users: new UserRepo(sqlite),
+    sessions: new SessionRepo(sqlite),
+    rooms: new RoomRepo(sqlite),
+    messages: new MessageRepo(sqlite),
+    roles: new RoleRepo(sqlite),
+    settings: new SettingsRepo(sqlite),
+    audit: new AuditLog(sqlite),
+    close() {
+      if (!sqlite.open) return;
+      sqlite.pragma("wal_checkpoint(TRUNCATE)");
+      sqlite.close();
+    },
+  };
+}

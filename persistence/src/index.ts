@@ -1,0 +1,15 @@
+export { openDatabase, type MeshDatabase } from "./database.ts";
+export { MIGRATIONS } from "./migrations.ts";
+export { UserRepo, type NewUser, type UserWithPasswordHash } from "./users.ts";
+export { SessionRepo, type NewSession } from "./sessions.ts";
+export { RoomRepo, type RoomPatch } from "./rooms.ts";
+export { MessageRepo, type PageQuery } from "./messages.ts";
+export { RoleRepo, type NewRole } from "./roles.ts";
+export { SettingsRepo } from "./settings.ts";
+export {
+  AuditLog,
+  GENESIS_HASH,
+  type AuditEntry,
+  type AuditVerification,
+  type NewAuditEntry,
+} from "./audit.ts";

@@ -1,0 +1,120 @@
+import type { Result, RoomData } from "@mesh/schema";
+import { err, ok } from "@mesh/schema";
+import type BetterSqlite3 from "better-sqlite3";
+import { isUniqueViolation } from "./sqlite-errors.ts";
+
+export type RoomPatch = Partial<Omit<RoomData, "id" | "createdBy" | "createdAt">>;
+
+interface RoomRow {
+  id: string;
+  name: string;
+  topic: string;
+  width: number;
+  depth: number;
+  exits: string;
+  created_by: string;
+  created_at: number;
+}
+
+const COLUMNS = "id, name, topic, width, depth, exits, created_by, created_at";
+
+export class RoomRepo {
+  private readonly insert: BetterSqlite3.Statement<[RoomRow]>;
+  private readonly byId: BetterSqlite3.Statement<[string], RoomRow>;
+  private readonly all: BetterSqlite3.Statement<[], RoomRow>;
+  private readonly replace: BetterSqlite3.Statement<[RoomRow]>;
+  private readonly removeMessages: BetterSqlite3.Statement<[string]>;
+  private readonly removeRoom: BetterSqlite3.Statement<[string]>;
+  private readonly removeBoth: (id: string) => boolean;
+
+  constructor(db: BetterSqlite3.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO rooms (${COLUMNS})
+       VALUES (@id, @name, @topic, @width, @depth, @exits, @created_by, @created_at)`,
+    );
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM rooms WHERE id = ?`);
+    this.all = db.prepare(`SELECT ${COLUMNS} FROM rooms ORDER BY created_at, id`);
+    this.replace = db.prepare(
+      `UPDATE rooms SET name = @name, topic = @topic, width = @width, depth = @depth,
+       exits = @exits WHERE id = @id`,
+    );
+    this.removeMessages = db.prepare("DELETE FROM messages WHERE room_id = ?");
+    this.removeRoom = db.prepare("DELETE FROM rooms WHERE id = ?");
+    this.removeBoth = db.transaction((id: string) => {
+      this.removeMessages.run(id);
+      return this.removeRoom.run(id).changes > 0;
+    });
+  }
+
+  create(room: RoomData): Result<RoomData> {
+    try {
+      this.insert.run(toRow(room));
+    } catch (error) {
+      if (isUniqueViolation(error, "rooms.id")) {
+        return err("conflict", `room "${room.id}" already exists`);
+      }
+      throw error;
+    }
+    return ok({ ...room, exits: { ...room.exits } });
+  }
+
+  get(id: string): RoomData | undefined {
+    const row = this.byId.get(id);
+    return row && toRoom(row);
+  }
+
+  /** Ordered by creation time, then id. */
+  list(): RoomData[] {
+    return this.all.all().map(toRoom);
+  }
+
+  /** Applies the fields present in `patch`; undefined if the room does not exist. */
+  update(id: string, patch: RoomPatch): RoomData | undefined {
+    const current = this.get(id);
+    if (!current) return undefined;
+    const next: RoomData = {
+      ...current,
+      ...definedOnly(patch),
+      id: current.id,
+      createdBy: current.createdBy,
+      createdAt: current.createdAt,
+    };
+    this.replace.run(toRow(next));
+    return next;
+  }
+
+  /** Deletes the room and all its messages (DMs included) in one transaction. */
+  delete(id: string): boolean {
+    return this.removeBoth(id);
+  }
+}
+
+function definedOnly(patch: RoomPatch): RoomPatch {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+}
+
+function toRow(room: RoomData): RoomRow {
+  return {
+    id: room.id,
+    name: room.name,
+    topic: room.topic,
+    width: room.width,
+    depth: room.depth,
+    exits: JSON.stringify(room.exits),
+    created_by: room.createdBy,
+    created_at: room.createdAt,
+  };
+}
+
+function toRoom(row: RoomRow): RoomData {
+  return {
+    id: row.id,
+    name: row.name,
+    topic: row.topic,
+    width: row.width,
+    depth: row.depth,
+    exits: JSON.parse(row.exits) as Record<string, string>,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,50 @@
+import type BetterSqlite3 from "better-sqlite3";
+
+export interface NewSession {
+  id: string;
+  userId: string;
+  /** ms epoch after which the session no longer authenticates. */
+  expiresAt: number;
+}
+
+/** Login sessions; a session authenticates while it exists, is not revoked and has not expired. */
+export class SessionRepo {
+  private readonly insert: BetterSqlite3.Statement<[string, string, number, number]>;
+  private readonly active: BetterSqlite3.Statement<[string, number], { id: string }>;
+  private readonly revokeOne: BetterSqlite3.Statement<[number, string]>;
+  private readonly revokeUser: BetterSqlite3.Statement<[number, string], { id: string }>;
+
+  constructor(db: BetterSqlite3.Database) {
+    this.insert = db.prepare(
+      "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    );
+    this.active = db.prepare(
+      "SELECT id FROM sessions WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
+    );
+    this.revokeOne = db.prepare(
+      "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+    );
+    this.revokeUser = db.prepare(
+      "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id",
+    );
+  }
+
+  /** Throws if `userId` is not a user (foreign key) or `id` is taken. */
+  create(session: NewSession): void {
+    this.insert.run(session.id, session.userId, Date.now(), session.expiresAt);
+  }
+
+  isActive(id: string, nowMs: number): boolean {
+    return this.active.get(id, nowMs) !== undefined;
+  }
+
+  /** True if the session existed and was not already revoked. */
+  revoke(id: string): boolean {
+    return this.revokeOne.run(Date.now(), id).changes > 0;
+  }
+
+  /** Revokes every not-yet-revoked session of the user; returns their ids (to close sockets). */
+  revokeAllForUser(userId: string): string[] {
+    return this.revokeUser.all(Date.now(), userId).map((row) => row.id);
+  }
+}

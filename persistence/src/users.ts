@@ -1,0 +1,108 @@
+import type { ParticipantData, ParticipantKind, Result } from "@mesh/schema";
+import { err, ok } from "@mesh/schema";
+import type BetterSqlite3 from "better-sqlite3";
+import { isUniqueViolation } from "./sqlite-errors.ts";
+
+export interface NewUser {
+  id: string;
+  username: string;
+  passwordHash: string;
+  kind: ParticipantKind;
+  role: string;
+}
+
+export type UserWithPasswordHash = ParticipantData & { passwordHash: string };
+
+interface UserRow {
+  id: string;
+  username: string;
+  password_hash: string;
+  kind: ParticipantKind;
+  role: string;
+  created_at: number;
+}
+
+const COLUMNS = "id, username, password_hash, kind, role, created_at";
+
+/** Accounts. Usernames are unique ignoring ASCII case (they are ASCII by schema rule). */
+export class UserRepo {
+  private readonly insert: BetterSqlite3.Statement<[UserRow]>;
+  private readonly byId: BetterSqlite3.Statement<[string], UserRow>;
+  private readonly byUsername: BetterSqlite3.Statement<[string], UserRow>;
+  private readonly all: BetterSqlite3.Statement<[], UserRow>;
+  private readonly updateRole: BetterSqlite3.Statement<[string, string]>;
+  private readonly countAll: BetterSqlite3.Statement<[], { n: number }>;
+  private readonly countRole: BetterSqlite3.Statement<[string], { n: number }>;
+
+  constructor(db: BetterSqlite3.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO users (${COLUMNS})
+       VALUES (@id, @username, @password_hash, @kind, @role, @created_at)`,
+    );
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM users WHERE id = ?`);
+    this.byUsername = db.prepare(`SELECT ${COLUMNS} FROM users WHERE username = ?`);
+    this.all = db.prepare(`SELECT ${COLUMNS} FROM users ORDER BY created_at, rowid`);
+    this.updateRole = db.prepare("UPDATE users SET role = ? WHERE id = ?");
+    this.countAll = db.prepare("SELECT count(*) AS n FROM users");
+    this.countRole = db.prepare("SELECT count(*) AS n FROM users WHERE role = ?");
+  }
+
+  create(user: NewUser): Result<ParticipantData> {
+    const row: UserRow = {
+      id: user.id,
+      username: user.username,
+      password_hash: user.passwordHash,
+      kind: user.kind,
+      role: user.role,
+      created_at: Date.now(),
+    };
+    try {
+      this.insert.run(row);
+    } catch (error) {
+      if (isUniqueViolation(error, "users.username")) {
+        return err("conflict", `username "${user.username}" is taken`);
+      }
+      if (isUniqueViolation(error, "users.id")) {
+        return err("conflict", `user id "${user.id}" already exists`);
+      }
+      throw error;
+    }
+    return ok(toParticipant(row));
+  }
+
+  count(): number {
+    return this.countAll.get()?.n ?? 0;
+  }
+
+  get(id: string): ParticipantData | undefined {
+    const row = this.byId.get(id);
+    return row && toParticipant(row);
+  }
+
+  findByUsername(username: string): UserWithPasswordHash | undefined {
+    const row = this.byUsername.get(username);
+    return row && { ...toParticipant(row), passwordHash: row.password_hash };
+  }
+
+  setRole(id: string, role: string): boolean {
+    return this.updateRole.run(role, id).changes > 0;
+  }
+
+  list(): ParticipantData[] {
+    return this.all.all().map(toParticipant);
+  }
+
+  countWithRole(role: string): number {
+    return this.countRole.get(role)?.n ?? 0;
+  }
+}
+
+function toParticipant(row: UserRow): ParticipantData {
+  return {
+    id: row.id,
+    name: row.username,
+    kind: row.kind,
+    role: row.role,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,72 @@
+import { DEFAULT_MAX_SPEED, DEFAULT_ROOM_SIZE, TICK_MS } from "@mesh/schema";
+import type { World } from "bitecs";
+import { createComponents, type Components } from "./components.ts";
+import type { AppendedMessage, SayInput, SimInput, SimOptions, TickResult } from "./types.ts";
+
+export const DEFAULT_CAPACITY = 16384;
+
+/** Everything a system may read or write besides the bitecs world: one per room. */
+export interface SimContext {
+  readonly roomId: string;
+  readonly width: number;
+  readonly depth: number;
+  readonly maxSpeed: number;
+  readonly capacity: number;
+  /** Seconds per tick. */
+  readonly dt: number;
+  /** The tick being computed (the first step computes tick 1). */
+  tick: number;
+  lastSeq: number;
+  readonly components: Components;
+  readonly eidOf: Map<string, number>;
+  /** participantId by entity id (sparse). */
+  readonly participantOf: string[];
+  /** participantId -> nonce -> seq of every say appended with a nonce in this sim's lifetime. */
+  readonly nonces: Map<string, Map<string, number>>;
+  /** Inputs to apply in this tick, in arrival order. */
+  inputs: SimInput[];
+  /** This tick's says, handed from the input system to the message system. */
+  readonly says: SayInput[];
+  /** Participants spawned / marked offline by this tick's inputs, for the presence system. */
+  readonly joined: Set<string>;
+  readonly left: Set<string>;
+  result: TickResult;
+}
+
+export const emptyResult = (tick: number): TickResult => ({
+  tick,
+  appended: [] as AppendedMessage[],
+  duplicates: [],
+  spawned: [],
+  despawned: [],
+  rejected: [],
+});
+
+export const createContext = (options: SimOptions): SimContext => {
+  const capacity = options.capacity ?? DEFAULT_CAPACITY;
+  if (!Number.isInteger(capacity) || capacity < 1) {
+    throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+  }
+  return {
+    roomId: options.roomId,
+    width: options.width ?? DEFAULT_ROOM_SIZE,
+    depth: options.depth ?? DEFAULT_ROOM_SIZE,
+    maxSpeed: options.maxSpeed ?? DEFAULT_MAX_SPEED,
+    capacity,
+    dt: TICK_MS / 1000,
+    tick: 0,
+    lastSeq: options.lastSeq ?? 0,
+    components: createComponents(capacity),
+    eidOf: new Map(),
+    participantOf: [],
+    nonces: new Map(),
+    inputs: [],
+    says: [],
+    joined: new Set(),
+    left: new Set(),
+    result: emptyResult(0),
+  };
+};
+
+/** A system: one step of the tick pipeline, no I/O, no clock, no randomness. */
+export type System = (world: World, ctx: SimContext) => void;

@@ -1,0 +1,106 @@
+import { addComponent, hasComponent, type World } from "bitecs";
+import type { SimContext } from "./context.ts";
+import { spawnParticipant } from "./entities.ts";
+import type { EntitySnapshot, SimSnapshot } from "./types.ts";
+
+/** The world as plain data, entities sorted by participantId so equal worlds give equal snapshots. */
+export const takeSnapshot = (world: World, ctx: SimContext): SimSnapshot => {
+  const { Position, Velocity, Heading, Target, Presence, Typing, Muted, Agent, Owner, Order } =
+    ctx.components;
+  const ids = [...ctx.eidOf.keys()].sort(byCodeUnits);
+  const entities = ids.map((participantId): EntitySnapshot => {
+    const eid = ctx.eidOf.get(participantId) as number;
+    const entity: EntitySnapshot = {
+      participantId,
+      position: { x: Position.x[eid], y: Position.y[eid], z: Position.z[eid] },
+      velocity: { x: Velocity.x[eid], z: Velocity.z[eid] },
+      heading: Heading.yaw[eid],
+      target: { x: Target.x[eid], z: Target.z[eid], active: Target.active[eid] === 1 },
+      online: Presence.online[eid] === 1,
+      typing: { on: Typing.on[eid] === 1, expiresAtTick: Typing.expiresAtTick[eid] },
+    };
+    if (hasComponent(world, eid, Muted)) entity.muted = { untilTick: Muted.untilTick[eid] };
+    if (hasComponent(world, eid, Agent)) entity.agent = { kind: Agent.kind[eid] };
+    if (hasComponent(world, eid, Owner)) {
+      entity.owner = { participantId: ctx.participantOf[Owner.eid[eid]] ?? "" };
+    }
+    if (hasComponent(world, eid, Order)) {
+      entity.order = {
+        kind: Order.kind[eid],
+        x: Order.x[eid],
+        z: Order.z[eid],
+        targetParticipantId: ctx.participantOf[Order.targetEid[eid]] ?? "",
+      };
+    }
+    return entity;
+  });
+  const nonces: [string, string, number][] = [];
+  for (const [participantId, byNonce] of ctx.nonces) {
+    for (const [nonce, seq] of byNonce) nonces.push([participantId, nonce, seq]);
+  }
+  nonces.sort((a, b) => a[2] - b[2]);
+  return { version: 1, roomId: ctx.roomId, tick: ctx.tick, lastSeq: ctx.lastSeq, entities, nonces };
+};
+
+/** Loads a snapshot into a fresh world and context; throws if it does not fit the capacity. */
+export const restoreSnapshot = (world: World, ctx: SimContext, snapshot: SimSnapshot): void => {
+  if (snapshot.entities.length > ctx.capacity) {
+    throw new RangeError(
+      `snapshot holds ${snapshot.entities.length} entities, capacity is ${ctx.capacity}`,
+    );
+  }
+  ctx.tick = snapshot.tick;
+  ctx.lastSeq = snapshot.lastSeq;
+  const { Position, Velocity, Heading, Target, Presence, Typing, Muted, Agent, Owner, Order } =
+    ctx.components;
+  for (const e of snapshot.entities) {
+    const spawned = spawnParticipant(world, ctx, e.participantId, e.position.x, e.position.z);
+    if (!spawned.ok) throw new RangeError(spawned.error.message);
+    const eid = spawned.value;
+    Position.x[eid] = e.position.x;
+    Position.y[eid] = e.position.y;
+    Position.z[eid] = e.position.z;
+    Velocity.x[eid] = e.velocity.x;
+    Velocity.z[eid] = e.velocity.z;
+    Heading.yaw[eid] = e.heading;
+    Target.x[eid] = e.target.x;
+    Target.z[eid] = e.target.z;
+    Target.active[eid] = e.target.active ? 1 : 0;
+    Presence.online[eid] = e.online ? 1 : 0;
+    Typing.on[eid] = e.typing.on ? 1 : 0;
+    Typing.expiresAtTick[eid] = e.typing.expiresAtTick;
+    if (e.muted) {
+      Muted.untilTick[eid] = e.muted.untilTick;
+      addComponent(world, eid, Muted);
+    }
+    if (e.agent) {
+      Agent.kind[eid] = e.agent.kind;
+      addComponent(world, eid, Agent);
+    }
+  }
+  // References between entities resolve once every entity has its new id.
+  for (const e of snapshot.entities) {
+    const eid = ctx.eidOf.get(e.participantId) as number;
+    if (e.owner) {
+      Owner.eid[eid] = ctx.eidOf.get(e.owner.participantId) ?? 0;
+      addComponent(world, eid, Owner);
+    }
+    if (e.order) {
+      Order.kind[eid] = e.order.kind;
+      Order.x[eid] = e.order.x;
+      Order.z[eid] = e.order.z;
+      Order.targetEid[eid] = ctx.eidOf.get(e.order.targetParticipantId) ?? 0;
+      addComponent(world, eid, Order);
+    }
+  }
+  for (const [participantId, nonce, seq] of snapshot.nonces) {
+    let byNonce = ctx.nonces.get(participantId);
+    if (byNonce === undefined) {
+      byNonce = new Map();
+      ctx.nonces.set(participantId, byNonce);
+    }
+    byNonce.set(nonce, seq);
+  }
+};
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,64 @@
+import { TICK_MS, TYPING_TIMEOUT_MS } from "@mesh/schema";
+import { addComponent, hasComponent, removeComponent, type World } from "bitecs";
+import { clampTo } from "../bounds.ts";
+import type { SimContext } from "../context.ts";
+import { spawnParticipant } from "../entities.ts";
+import type { SimInput } from "../types.ts";
+
+const TYPING_TICKS = Math.ceil(TYPING_TIMEOUT_MS / TICK_MS);
+
+/** Applies this tick's queued inputs in arrival order; says go on to the message system. */
+export const inputSystem = (world: World, ctx: SimContext): void => {
+  const inputs = ctx.inputs;
+  for (let i = 0; i < inputs.length; i++) applyInput(world, ctx, inputs[i]);
+};
+
+const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
+  const { Target, Presence, Typing, Muted } = ctx.components;
+  const eid = ctx.eidOf.get(input.participantId);
+  switch (input.kind) {
+    case "join": {
+      if (eid !== undefined) {
+        Presence.online[eid] = 1; // a reconnect: keep where the participant stood
+        return;
+      }
+      const spawned = spawnParticipant(world, ctx, input.participantId, input.x, input.z);
+      if (spawned.ok) ctx.joined.add(input.participantId);
+      else ctx.result.rejected.push({ input, error: spawned.error });
+      return;
+    }
+    case "leave":
+      if (eid === undefined) return;
+      Presence.online[eid] = 0; // removed by the presence system at the end of the tick
+      ctx.left.add(input.participantId);
+      return;
+    case "move":
+      if (eid === undefined) return;
+      Target.x[eid] = clampTo(input.x, ctx.width);
+      Target.z[eid] = clampTo(input.z, ctx.depth);
+      Target.active[eid] = 1;
+      return;
+    case "typing":
+      if (eid === undefined) return;
+      Typing.on[eid] = input.on ? 1 : 0;
+      Typing.expiresAtTick[eid] = input.on ? ctx.tick + TYPING_TICKS : 0;
+      return;
+    case "mute":
+      if (eid === undefined) return;
+      if (input.ticks > 0) {
+        // Capped so an absurd duration stays a finite, JSON-safe tick number.
+        Muted.untilTick[eid] = ctx.tick + Math.min(Math.floor(input.ticks), Number.MAX_SAFE_INTEGER);
+        addComponent(world, eid, Muted);
+      } else if (hasComponent(world, eid, Muted)) {
+        removeComponent(world, eid, Muted);
+      }
+      return;
+    case "say":
+      ctx.says.push(input);
+      return;
+    default: {
+      const unknown: never = input;
+      throw new TypeError(`unknown sim input ${JSON.stringify(unknown)}`);
+    }
+  }
+};
