@@ -17,7 +17,7 @@ const allowed = {
 const forbidden = Object.entries(allowed).map(([from, ok]) => ({
   name: `${from}-imports-only-${ok.join("-") || "nothing-of-ours"}`,
   severity: "error",
-  from: { path: `^${from}/` },
+  from: { path: `^${from}/src/`, pathNot: "\\.test\\.ts$" },
   to: { path: `^(${ws.filter((w) => w !== from && !ok.includes(w)).join("|")})/` },
 }));
 forbidden.push({

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Server } from "@colyseus/core";
+import { Encoder } from "@colyseus/schema";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { openDatabase } from "@mesh/persistence";
 import { DEFAULT_ROOM_ID, DEFAULT_ROOM_SIZE, MAX_FRAME_BYTES, ROOM_TYPE } from "@mesh/schema";
@@ -56,6 +57,10 @@ function listen(server: http.Server, colyseus: Server, port: number, host: strin
     colyseus.listen(port, host).catch(reject);
   });
 }
+
+// A full window is 100 messages of up to 8,000 characters; start the encoder big enough
+// for ordinary rooms (it still grows, with a warning, for a window of maximal messages).
+Encoder.BUFFER_SIZE = 512 * 1024;
 
 /** Build and start everything on one port: REST, Colyseus rooms, static pages. */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {

@@ -37,7 +37,10 @@ export function requireSession(services: Services) {
 export function requirePermission(services: Services, permission: Permission) {
   return (_req: Request, res: Response, next: NextFunction): void => {
     const allowed = services.gate.authorize(authOf(res).userId, permission);
-    if (!allowed.ok) return sendError(res, allowed.error.code, allowed.error.message);
+    if (!allowed.ok) {
+      sendError(res, allowed.error.code, allowed.error.message);
+      return;
+    }
     res.locals.actor = allowed.value;
     next();
   };

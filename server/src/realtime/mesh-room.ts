@@ -101,8 +101,10 @@ export function defineMeshRoom(services: Services) {
         this.reply(client, ErrorCode.BadInput, `unknown message type '${String(type).slice(0, 64)}'`, String(type).slice(0, 64));
       });
       // Patches go out right after each tick, not on a timer of their own (one tick + network).
-      this.patchRate = null;
+      // Order matters: with no simulation interval yet, `patchRate = null` starts a clock
+      // timer of its own that would steal the fixed timestep's elapsed time.
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
+      this.patchRate = null;
       services.rooms.add(this);
       log.info({ room: room.id }, "room open");
     }
@@ -110,7 +112,10 @@ export function defineMeshRoom(services: Services) {
     onJoin(client: MeshClient): void {
       const auth = client.auth as ClientAuth;
       const actor = gate.actor(auth.userId);
-      if (!actor) return client.leave(CloseCode.SessionRevoked, "account no longer exists");
+      if (!actor) {
+        client.leave(CloseCode.SessionRevoked, "account no longer exists");
+        return;
+      }
       services.connections.add(client, auth.userId, auth.sessionId);
       this.limiters.set(client.sessionId, new RateLimiter(config.ratePerS, config.rateBurst));
       const member = this.members.get(auth.userId);
@@ -200,9 +205,15 @@ export function defineMeshRoom(services: Services) {
         if (limiter.shouldWarn()) this.reply(client, ErrorCode.RateLimited, "slow down: too many messages", ref);
         return;
       }
-      if (!isClientMessageType(type)) return this.reply(client, ErrorCode.BadInput, "unknown message type", ref);
+      if (!isClientMessageType(type)) {
+        this.reply(client, ErrorCode.BadInput, "unknown message type", ref);
+        return;
+      }
       const decision = decide(gate, this.meshRoomId, auth.userId, type, payload);
-      if (!decision.ok) return this.reply(client, decision.error.code, decision.error.message, ref);
+      if (!decision.ok) {
+        this.reply(client, decision.error.code, decision.error.message, ref);
+        return;
+      }
       const action = decision.value;
       switch (action.kind) {
         case "sim":
@@ -215,7 +226,10 @@ export function defineMeshRoom(services: Services) {
         }
         case "kick": {
           const kicked = this.clients.filter((c) => (c.auth as ClientAuth).userId === action.targetId);
-          if (kicked.length === 0) return this.reply(client, ErrorCode.NotFound, "that participant is not in this room", ref);
+          if (kicked.length === 0) {
+            this.reply(client, ErrorCode.NotFound, "that participant is not in this room", ref);
+            return;
+          }
           for (const target of kicked) target.leave(CloseCode.Kicked, `kicked by ${auth.userId}`);
           db.audit.append({ actorId: auth.userId, action: "kick", target: action.targetId, detail: { room: this.meshRoomId } });
           return;
@@ -231,7 +245,7 @@ export function defineMeshRoom(services: Services) {
           return;
         default: {
           const unreachable: never = action;
-          return unreachable;
+          throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);
         }
       }
     }

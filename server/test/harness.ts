@@ -1,0 +1,61 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { connect, type MeshClient, MeshRest, type MeshRoom } from "@mesh/bots";
+import type { ParticipantData } from "@mesh/schema";
+import { type Config, createLogger, loadConfig, type RunningServer, startServer } from "../src/index.ts";
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A real server on a free loopback port with its own data folder; stop() removes both. */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-test-"));
+  const loaded = loadConfig({ PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent" });
+  if (!loaded.ok) throw new Error(loaded.errors.join("; "));
+  const config = { ...loaded.value, ...overrides };
+  const server = await startServer(config, createLogger(config.logLevel));
+  return {
+    ...server,
+    dataDir,
+    async stop() {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestUser {
+  token: string;
+  participant: ParticipantData;
+  rest: MeshRest;
+  client: MeshClient;
+}
+
+let counter = 0;
+
+/** Register a fresh account over REST and return a connected SDK client for it. */
+export async function registerUser(url: string, name = `user${++counter}`): Promise<TestUser> {
+  const rest = new MeshRest(url);
+  const session = await rest.register(name, "correct horse battery");
+  return { ...session, rest, client: connect({ url, token: session.token }) };
+}
+
+/** Poll until `check` returns a truthy value; fail with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Wait until the room's tick counter has advanced by `ticks`. */
+export async function ticksPass(room: MeshRoom, ticks: number): Promise<void> {
+  const target = room.tick + ticks;
+  await waitFor(`tick ${target}`, () => room.tick >= target, 5000 + ticks * 100);
+}

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ErrorPayload } from "@mesh/schema";
+import { MeshRestError } from "@mesh/bots";
+import { registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
+
+async function restError(call: Promise<unknown>): Promise<{ status: number; code: string }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof MeshRestError) return { status: error.status, code: error.code };
+    throw error;
+  }
+  throw new Error("expected the call to be refused");
+}
+
+describe("permissions at the moment of use", () => {
+  let server: TestServer;
+  let owner: TestUser;
+  let admin: TestUser;
+  let moderator: TestUser;
+  let member: TestUser;
+  let spectator: TestUser;
+
+  const setRole = (by: TestUser, target: TestUser, role: string) =>
+    by.rest.request("PUT", `/api/participants/${target.participant.id}/role`, { role });
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    owner = await registerUser(server.url, "boss");
+    admin = await registerUser(server.url, "adam");
+    moderator = await registerUser(server.url, "mod");
+    member = await registerUser(server.url, "mem");
+    spectator = await registerUser(server.url, "spec");
+    await setRole(owner, admin, "admin");
+    await setRole(owner, moderator, "moderator");
+    await setRole(owner, spectator, "spectator");
+  });
+  afterAll(() => server.stop());
+
+  describe("REST, route by route", () => {
+    it("refuses requests without or with a forged token", async () => {
+      const res = await fetch(`${server.url}/api/rooms`);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.any(String) } });
+      const forged = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${owner.token}x` } });
+      expect(forged.status).toBe(401);
+    });
+
+    it.each([
+      ["spectator", "POST", "/api/rooms", { id: "spec-room", name: "x" }],
+      ["member", "PATCH", "/api/rooms/lobby", { topic: "mine now" }],
+      ["moderator", "DELETE", "/api/rooms/lobby", undefined],
+      ["member", "POST", "/api/roles", { name: "cool", priority: 10, permissions: [] }],
+      ["member", "GET", "/api/audit", undefined],
+      ["moderator", "GET", "/api/audit", undefined],
+      ["spectator", "POST", "/api/rooms/lobby/messages", { text: "let me speak" }],
+    ])("%s: %s %s → 403 forbidden", async (who, method, path, body) => {
+      const user = { spectator: () => spectator, member: () => member, moderator: () => moderator }[who as "member"]();
+      expect(await restError(user.rest.request(method, path, body))).toEqual({ status: 403, code: "forbidden" });
+    });
+
+    it("lets each role do what the table allows", async () => {
+      await member.rest.request("POST", "/api/rooms", { id: "members-room", name: "Members" });
+      await moderator.rest.request("PATCH", "/api/rooms/members-room", { topic: "tidied" });
+      const audit = await admin.rest.request<{ entries: unknown[]; verified: { ok: boolean } }>("GET", "/api/audit");
+      expect(audit.verified.ok).toBe(true);
+      expect(audit.entries.length).toBeGreaterThan(0);
+      await owner.rest.request("DELETE", "/api/rooms/members-room");
+    });
+
+    it("never lets a custom role hold what its creator lacks", async () => {
+      const beyond = admin.rest.request("POST", "/api/roles", { name: "kingmaker", priority: 100, permissions: ["manage_mesh"] });
+      expect(await restError(beyond)).toEqual({ status: 403, code: "forbidden" });
+      const above = admin.rest.request("POST", "/api/roles", { name: "boss2", priority: 950, permissions: [] });
+      expect(await restError(above)).toEqual({ status: 403, code: "forbidden" });
+      const ok = await admin.rest.request<{ name: string }>("POST", "/api/roles", {
+        name: "helper",
+        priority: 200,
+        permissions: ["view_rooms", "send_messages"],
+      });
+      expect(ok.name).toBe("helper");
+    });
+
+    it("refuses role changes on equal or higher priority", async () => {
+      expect(await restError(setRole(admin, owner, "member"))).toEqual({ status: 403, code: "forbidden" });
+      const other = await registerUser(server.url, "adam2");
+      await setRole(owner, other, "admin");
+      expect(await restError(setRole(admin, other, "member"))).toEqual({ status: 403, code: "forbidden" });
+      expect(await restError(setRole(admin, member, "admin"))).toEqual({ status: 403, code: "forbidden" });
+    });
+  });
+
+  describe("realtime, message by message", () => {
+    const errorsOf = (room: { onError: (fn: (e: ErrorPayload) => void) => unknown }) => {
+      const errors: ErrorPayload[] = [];
+      room.onError((e) => errors.push(e));
+      return errors;
+    };
+
+    it("refuses a spectator's send and move, storing nothing", async () => {
+      const room = await spectator.client.join("lobby");
+      const errors = errorsOf(room);
+      const before = await owner.rest.history("lobby");
+      room.send("can I talk?", { nonce: "s1" });
+      room.sendRaw("move", { x: 1, z: 1 });
+      await waitFor("two forbidden errors", () => errors.length >= 2);
+      expect(errors.map((e) => [e.code, e.ref])).toEqual([
+        ["forbidden", "send_message:s1"],
+        ["forbidden", "move"],
+      ]);
+      expect(await owner.rest.history("lobby")).toEqual(before);
+      await room.leave();
+    });
+
+    it("refuses a member's kick, and a moderator's kick of an admin", async () => {
+      const adminRoom = await admin.client.join("lobby");
+      const memberRoom = await member.client.join("lobby");
+      const modRoom = await moderator.client.join("lobby");
+      const memberErrors = errorsOf(memberRoom);
+      const modErrors = errorsOf(modRoom);
+      memberRoom.kick(moderator.participant.id);
+      modRoom.kick(admin.participant.id);
+      await waitFor("both refused", () => memberErrors.length && modErrors.length);
+      expect(memberErrors[0].code).toBe("forbidden");
+      expect(modErrors[0].code).toBe("forbidden");
+      expect(adminRoom.closedWith).toBeUndefined();
+      expect(modRoom.closedWith).toBeUndefined();
+
+      // The moderator may kick a member: that socket closes with the kick code.
+      modRoom.kick(member.participant.id);
+      await waitFor("member kicked", () => memberRoom.closedWith === 4003);
+      await adminRoom.leave();
+      await modRoom.leave();
+    });
+
+    it("applies a demotion to the very next send", async () => {
+      const victim = await registerUser(server.url, "soon-spectator");
+      const room = await victim.client.join("lobby");
+      const errors = errorsOf(room);
+      await room.sendAndWait("still allowed");
+      await setRole(owner, victim, "spectator");
+      room.send("not any more", { nonce: "after-demotion" });
+      await waitFor("forbidden", () => errors.length > 0);
+      expect(errors[0]).toMatchObject({ code: "forbidden", ref: "send_message:after-demotion" });
+      const history = await owner.rest.history("lobby");
+      expect(history.some((m) => m.text === "not any more")).toBe(false);
+      await waitFor("state shows the new role", () => room.participant(victim.participant.id)?.role === "spectator");
+      await room.leave();
+    });
+
+    it("mutes: the muted member is refused until the mute ends", async () => {
+      const target = await registerUser(server.url, "loud");
+      const modRoom = await moderator.client.join("lobby");
+      const room = await target.client.join("lobby");
+      const errors = errorsOf(room);
+      await waitFor("target present", () => modRoom.participant(target.participant.id));
+      modRoom.mute(target.participant.id, 1);
+      await waitFor("muted in state", () => room.participant(target.participant.id)?.muted);
+      room.send("hello?");
+      await waitFor("refused", () => errors.length > 0);
+      expect(errors[0].code).toBe("forbidden");
+      await waitFor("mute over", () => room.participant(target.participant.id)?.muted === false, 3000);
+      await room.sendAndWait("back again");
+      await room.leave();
+      await modRoom.leave();
+    });
+  });
+});
