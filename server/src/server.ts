@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { Server } from "@colyseus/core";
 import { Encoder } from "@colyseus/schema";
@@ -42,20 +42,33 @@ function prepareDataDir(dir: string): void {
   }
 }
 
-function listen(server: http.Server, colyseus: Server, port: number, host: string): Promise<void> {
+function explainListenError(error: NodeJS.ErrnoException, port: number): Error {
+  if (error.code === "EADDRINUSE") return new StartupError(`port ${port} is already in use; stop the other program or set PORT`);
+  if (error.code === "EACCES") return new StartupError(`no permission to listen on port ${port}; use a port above 1024`);
+  if (error.code === "EADDRNOTAVAIL") return new StartupError(`this machine has no address to listen on as HOST; check HOST`);
+  return error;
+}
+
+/**
+ * Try the port with a bare socket first: the transport prints its own stack trace for a
+ * failed listen, and a user deserves one clear sentence instead.
+ */
+function probePort(port: number, host: string): Promise<void> {
+  if (port === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === "EADDRINUSE") reject(new StartupError(`port ${port} is already in use; stop the other program or set PORT`));
-      else if (error.code === "EACCES") reject(new StartupError(`no permission to listen on port ${port}; use a port above 1024`));
-      else reject(error);
-    };
-    server.once("error", onError);
-    server.once("listening", () => {
-      server.off("error", onError);
-      resolve();
-    });
-    colyseus.listen(port, host).catch(reject);
+    const probe = net.createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => reject(explainListenError(error, port)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
   });
+}
+
+async function listen(colyseus: Server, port: number, host: string): Promise<void> {
+  await probePort(port, host);
+  try {
+    await colyseus.listen(port, host);
+  } catch (error) {
+    throw explainListenError(error as NodeJS.ErrnoException, port);
+  }
 }
 
 // A full window is 100 messages of up to 8,000 characters; start the encoder big enough
@@ -100,7 +113,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   colyseus.define(ROOM_TYPE, defineMeshRoom(services)).filterBy(["room"]);
 
   try {
-    await listen(httpServer, colyseus, config.port, config.host);
+    await listen(colyseus, config.port, config.host);
   } catch (error) {
     db.close();
     throw error;

@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export interface ChildServer {
+  process: ChildProcess;
+  url: string;
+  output(): string;
+  /** Resolves with the exit code (or signal name) once the process has ended. */
+  exited: Promise<number | string>;
+}
+
+/** Run `npm start`'s entry point in a child process, as a user would, and wait for its URL. */
+export function runServerProcess(env: Record<string, string>, args: string[] = []): ChildServer & { ready: Promise<string> } {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
+  );
+  const ready = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    void exited.then((code) => reject(new Error(`server exited (${code}) before it was ready:\n${output}`)));
+  });
+  const server = { process: child, url: "", output: () => output, exited, ready };
+  void ready.then((url) => {
+    server.url = url;
+  }, () => {});
+  return server;
+}
+
+/** SIGTERM (or another signal) and wait for the exit. */
+export async function stopProcess(server: ChildServer, signal: NodeJS.Signals = "SIGTERM"): Promise<number | string> {
+  if (server.process.exitCode === null && server.process.signalCode === null) server.process.kill(signal);
+  return server.exited;
+}

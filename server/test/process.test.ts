@@ -1,0 +1,62 @@
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runServerProcess, stopProcess } from "./child-server.ts";
+
+describe("the server process, as a user runs it", () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-process-"));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it("prints every setting for --help and exits 0", async () => {
+    const server = runServerProcess({ MESH_DATA_DIR: dataDir }, ["--help"]);
+    expect(await server.exited).toBe(0);
+    for (const name of ["PORT", "HOST", "MESH_DATA_DIR", "LOG_LEVEL", "MESH_RATE_PER_S"]) {
+      expect(server.output()).toContain(name);
+    }
+  });
+
+  it("starts with a log line naming its URL, and stops cleanly on SIGTERM", async () => {
+    const server = runServerProcess({ MESH_DATA_DIR: dataDir });
+    const url = await server.ready;
+    const health = await (await fetch(`${url}/api/health`)).json();
+    expect(health).toMatchObject({ ok: true, tickHz: 20, rooms: 1 });
+    const page = await (await fetch(url)).text();
+    expect(page).toContain("<title>The Mesh");
+    expect(await stopProcess(server)).toBe(0);
+    expect(server.output()).toContain("stopped cleanly");
+    // The SQLite WAL was checkpointed into the main file on the way out.
+    expect(fs.existsSync(path.join(dataDir, "mesh.sqlite-wal"))).toBe(false);
+  });
+
+  it("says clearly that the port is taken", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const server = runServerProcess({ MESH_DATA_DIR: dataDir, PORT: String(port) });
+      expect(await server.exited).toBe(1);
+      expect(server.output()).toContain(`port ${port} is already in use`);
+      expect(server.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("says clearly that the data folder is not writable", async () => {
+    const file = path.join(dataDir, "a-file");
+    fs.writeFileSync(file, "");
+    const server = runServerProcess({ MESH_DATA_DIR: path.join(file, "data") });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toMatch(/data folder .* is not writable/);
+    expect(server.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses a bad setting with the reason and exits 2", async () => {
+    const server = runServerProcess({ MESH_DATA_DIR: dataDir, PORT: "eighty", LOG_LEVEL: "loud" });
+    expect(await server.exited).toBe(2);
+    expect(server.output()).toContain("PORT=eighty");
+    expect(server.output()).toContain("LOG_LEVEL=loud");
+  });
+});
