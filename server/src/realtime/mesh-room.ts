@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Client, ErrorCode as ColyseusErrorCode, Room, ServerError } from "@colyseus/core";
-import type { AppendedMessage, Sim, TickResult } from "@mesh/sim";
+import type { Sim, TickResult } from "@mesh/sim";
 import { createSim } from "@mesh/sim";
 import {
   type ClientMessagePayloads,
@@ -11,18 +11,16 @@ import {
   type ErrorPayload,
   isClientMessageType,
   MESSAGE_WINDOW,
-  Message,
   type MessageData,
   ok,
-  Participant,
   type Result,
   RoomState,
   ServerMessage,
   TICK_HZ,
-  type TrustLevel,
 } from "@mesh/schema";
 import { decide, type SendPayload } from "./inputs.ts";
 import { RateLimiter } from "./rate-limit.ts";
+import { type Member, syncState, toData, toMessage, trustOf } from "./state-sync.ts";
 import type { LiveRoom } from "./room-registry.ts";
 import type { Services } from "./services.ts";
 
@@ -39,13 +37,6 @@ export interface ClientAuth {
 
 type MeshClient = Client<{ auth: ClientAuth }>;
 
-interface Member {
-  name: string;
-  kind: "human" | "bot";
-  role: string;
-  trust: TrustLevel;
-  sockets: number;
-}
 
 type PendingSend = (result: Result<MessageData>) => void;
 
@@ -289,7 +280,7 @@ export function defineMeshRoom(services: Services) {
       try {
         const result = this.sim.step();
         this.persist(result);
-        this.syncState(result);
+        syncState(this.state, this.sim, result, this.members);
         this.broadcastPatch();
       } catch (error) {
         log.error({ err: error, room: this.meshRoomId }, "tick failed");
@@ -325,79 +316,10 @@ export function defineMeshRoom(services: Services) {
       resolve(result);
     }
 
-    private syncState(result: TickResult): void {
-      const state = this.state;
-      state.tick = this.sim.tick;
-      for (const id of result.spawned) {
-        const member = this.members.get(id);
-        const participant = new Participant();
-        participant.id = id;
-        participant.name = member?.name ?? id;
-        participant.kind = member?.kind ?? "human";
-        participant.role = member?.role ?? "";
-        participant.trust = member?.trust ?? "local";
-        participant.online = true;
-        state.participants.set(id, participant);
-      }
-      for (const id of result.despawned) state.participants.delete(id);
-      for (const [id, participant] of state.participants) {
-        const view = this.sim.view(id);
-        if (!view) continue;
-        if (participant.x !== view.x) participant.x = view.x;
-        if (participant.y !== view.y) participant.y = view.y;
-        if (participant.z !== view.z) participant.z = view.z;
-        if (participant.heading !== view.heading) participant.heading = view.heading;
-        if (participant.typing !== view.typing) participant.typing = view.typing;
-        if (participant.muted !== view.muted) participant.muted = view.muted;
-      }
-      for (const appended of result.appended) state.messages.push(toMessage(toData(appended)));
-      const excess = state.messages.length - MESSAGE_WINDOW;
-      if (excess > 0) state.messages.splice(0, excess);
-    }
   };
-}
-
-function trustOf(role: string): TrustLevel {
-  return role === "owner" ? "owner" : "local";
 }
 
 function refOf(type: string, payload: unknown): string {
   const nonce = (payload as { nonce?: unknown } | null)?.nonce;
   return typeof nonce === "string" && nonce.length <= 128 ? `${type}:${nonce}` : type;
-}
-
-function toData(m: AppendedMessage): MessageData {
-  return {
-    id: m.id,
-    roomId: m.roomId,
-    seq: m.seq,
-    authorId: m.authorId,
-    authorName: m.authorName,
-    text: m.text,
-    threadId: m.threadId,
-    to: m.to,
-    ts: m.ts,
-    editedTs: 0,
-    deleted: false,
-    trust: m.trust as TrustLevel,
-    nonce: m.nonce,
-    reactions: {},
-  };
-}
-
-function toMessage(data: MessageData): Message {
-  const message = new Message();
-  message.id = data.id;
-  message.seq = data.seq;
-  message.authorId = data.authorId;
-  message.authorName = data.authorName;
-  message.text = data.text;
-  message.threadId = data.threadId;
-  message.to = data.to;
-  message.ts = data.ts;
-  message.editedTs = data.editedTs;
-  message.deleted = data.deleted;
-  message.trust = data.trust;
-  message.nonce = data.nonce;
-  return message;
 }

@@ -1,0 +1,57 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase, type MeshDatabase } from "@mesh/persistence";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Gate } from "./authorize.ts";
+
+describe("the permission gate", () => {
+  let dir: string;
+  let db: MeshDatabase;
+  let gate: Gate;
+  const add = (id: string, role: string) =>
+    db.users.create({ id, username: id, passwordHash: "x", kind: "human", role });
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-gate-"));
+    db = openDatabase(path.join(dir, "mesh.sqlite"));
+    gate = new Gate(db);
+    add("olga", "owner");
+    add("mo", "moderator");
+    add("ann", "admin");
+    add("meg", "member");
+  });
+  afterEach(() => {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads the role at the moment of use", () => {
+    expect(gate.authorize("meg", "send_messages").ok).toBe(true);
+    db.users.setRole("meg", "spectator");
+    const refused = gate.authorize("meg", "send_messages");
+    expect(refused).toMatchObject({ ok: false, error: { code: "forbidden" } });
+  });
+
+  it("refuses unknown participants as unauthorized", () => {
+    expect(gate.authorize("ghost", "view_rooms")).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+  });
+
+  it("lets nobody act on an equal or higher role", () => {
+    expect(gate.authorizeOver("mo", "kick_members", "meg").ok).toBe(true);
+    expect(gate.authorizeOver("mo", "kick_members", "ann")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    add("mo2", "moderator");
+    expect(gate.authorizeOver("mo", "kick_members", "mo2")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(gate.authorizeOver("meg", "kick_members", "mo")).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(gate.authorizeOver("olga", "kick_members", "ann").ok).toBe(true);
+  });
+
+  it("uses custom roles, and a role removed from under an account grants nothing", () => {
+    db.roles.create({ name: "greeter", priority: 100, permissions: ["view_rooms", "send_messages"], createdBy: "olga" });
+    add("gus", "greeter");
+    expect(gate.authorize("gus", "send_messages").ok).toBe(true);
+    expect(gate.authorize("gus", "move_in_world").ok).toBe(false);
+    db.users.setRole("gus", "no_such_role");
+    expect(gate.authorize("gus", "view_rooms").ok).toBe(false);
+  });
+});

@@ -1,0 +1,91 @@
+import type { AppendedMessage, Sim, TickResult } from "@mesh/sim";
+import {
+  MESSAGE_WINDOW,
+  Message,
+  type MessageData,
+  Participant,
+  type RoomState,
+  type TrustLevel,
+} from "@mesh/schema";
+
+/** What the room knows of a participant besides the sim: who they are and how many sockets they hold. */
+export interface Member {
+  name: string;
+  kind: "human" | "bot";
+  role: string;
+  trust: TrustLevel;
+  sockets: number;
+}
+
+/**
+ * The one place the sim's tick result becomes synced state: spawns and despawns, changed
+ * fields only (an unchanged value is not re-sent), and the message window kept at 100.
+ */
+export function syncState(state: RoomState, sim: Sim, result: TickResult, members: ReadonlyMap<string, Member>): void {
+  state.tick = sim.tick;
+  for (const id of result.spawned) {
+    const member = members.get(id);
+    const participant = new Participant();
+    participant.id = id;
+    participant.name = member?.name ?? id;
+    participant.kind = member?.kind ?? "human";
+    participant.role = member?.role ?? "";
+    participant.trust = member?.trust ?? "local";
+    participant.online = true;
+    state.participants.set(id, participant);
+  }
+  for (const id of result.despawned) state.participants.delete(id);
+  for (const [id, participant] of state.participants) {
+    const view = sim.view(id);
+    if (!view) continue;
+    if (participant.x !== view.x) participant.x = view.x;
+    if (participant.y !== view.y) participant.y = view.y;
+    if (participant.z !== view.z) participant.z = view.z;
+    if (participant.heading !== view.heading) participant.heading = view.heading;
+    if (participant.typing !== view.typing) participant.typing = view.typing;
+    if (participant.muted !== view.muted) participant.muted = view.muted;
+  }
+  for (const appended of result.appended) state.messages.push(toMessage(toData(appended)));
+  const excess = state.messages.length - MESSAGE_WINDOW;
+  if (excess > 0) state.messages.splice(0, excess);
+}
+
+export function trustOf(role: string): TrustLevel {
+  return role === "owner" ? "owner" : "local";
+}
+
+export function toData(m: AppendedMessage): MessageData {
+  return {
+    id: m.id,
+    roomId: m.roomId,
+    seq: m.seq,
+    authorId: m.authorId,
+    authorName: m.authorName,
+    text: m.text,
+    threadId: m.threadId,
+    to: m.to,
+    ts: m.ts,
+    editedTs: 0,
+    deleted: false,
+    trust: m.trust as TrustLevel,
+    nonce: m.nonce,
+    reactions: {},
+  };
+}
+
+export function toMessage(data: MessageData): Message {
+  const message = new Message();
+  message.id = data.id;
+  message.seq = data.seq;
+  message.authorId = data.authorId;
+  message.authorName = data.authorName;
+  message.text = data.text;
+  message.threadId = data.threadId;
+  message.to = data.to;
+  message.ts = data.ts;
+  message.editedTs = data.editedTs;
+  message.deleted = data.deleted;
+  message.trust = data.trust;
+  message.nonce = data.nonce;
+  return message;
+}

@@ -1,0 +1,45 @@
+import fs from "node:fs";
+import path from "node:path";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerUser, startTestServer, type TestServer } from "./harness.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SHOTS = path.resolve("test-results");
+
+describe("the status page in a real browser", () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
+    }
+    server = await startTestServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("shows the server running, its version and who is online", async () => {
+    const user = await registerUser(server.url, "visitor");
+    const room = await user.client.join("lobby");
+    const page = await browser.newPage({ viewport: { width: 900, height: 640 } });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(server.url);
+    await page.getByText("Server is running").waitFor({ timeout: 10_000 });
+    expect(await page.locator("#version").textContent()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await page.locator("#tick").textContent()).toBe("20 Hz");
+    await page.waitForFunction(() => document.getElementById("online")?.textContent === "1", undefined, { timeout: 10_000 });
+    fs.mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SHOTS, "status-page.png") });
+    expect(errors).toEqual([]);
+    await room.leave();
+  });
+});
