@@ -1,3 +1,4 @@
+import { NonceMemory } from "./nonce-memory.ts";
 import { DEFAULT_MAX_SPEED, DEFAULT_ROOM_SIZE, TICK_MS } from "@mesh/schema";
 import type { World } from "bitecs";
 import { createComponents, type Components } from "./components.ts";
@@ -21,8 +22,8 @@ export interface SimContext {
   readonly eidOf: Map<string, number>;
   /** participantId by entity id (sparse). */
   readonly participantOf: string[];
-  /** participantId -> nonce -> seq of every say appended with a nonce in this sim's lifetime. */
-  readonly nonces: Map<string, Map<string, number>>;
+  /** (participantId, nonce) -> seq of the latest says appended with a nonce. */
+  readonly nonces: NonceMemory;
   /** Inputs to apply in this tick, in arrival order. */
   inputs: SimInput[];
   /** This tick's says, handed from the input system to the message system. */
@@ -59,7 +60,7 @@ export const createContext = (options: SimOptions): SimContext => {
     components: createComponents(capacity),
     eidOf: new Map(),
     participantOf: [],
-    nonces: new Map(),
+    nonces: new NonceMemory(),
     inputs: [],
     says: [],
     joined: new Set(),

@@ -7,8 +7,5 @@ import type { SimContext } from "./context.ts";
 export const rewindSeq = (ctx: SimContext, seq: number): void => {
   if (!(seq < ctx.lastSeq)) return;
   ctx.lastSeq = Math.max(0, Math.floor(seq));
-  for (const [participantId, byNonce] of ctx.nonces) {
-    for (const [nonce, stored] of byNonce) if (stored > ctx.lastSeq) byNonce.delete(nonce);
-    if (byNonce.size === 0) ctx.nonces.delete(participantId);
-  }
+  ctx.nonces.forgetAfter(ctx.lastSeq);
 };

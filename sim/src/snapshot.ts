@@ -34,11 +34,7 @@ export const takeSnapshot = (world: World, ctx: SimContext): SimSnapshot => {
     }
     return entity;
   });
-  const nonces: [string, string, number][] = [];
-  for (const [participantId, byNonce] of ctx.nonces) {
-    for (const [nonce, seq] of byNonce) nonces.push([participantId, nonce, seq]);
-  }
-  nonces.sort((a, b) => a[2] - b[2]);
+  const nonces = ctx.nonces.entries();
   return { version: 1, roomId: ctx.roomId, tick: ctx.tick, lastSeq: ctx.lastSeq, entities, nonces };
 };
 
@@ -93,14 +89,8 @@ export const restoreSnapshot = (world: World, ctx: SimContext, snapshot: SimSnap
       addComponent(world, eid, Order);
     }
   }
-  for (const [participantId, nonce, seq] of snapshot.nonces) {
-    let byNonce = ctx.nonces.get(participantId);
-    if (byNonce === undefined) {
-      byNonce = new Map();
-      ctx.nonces.set(participantId, byNonce);
-    }
-    byNonce.set(nonce, seq);
-  }
+  const oldestFirst = [...snapshot.nonces].sort((a, b) => a[2] - b[2]);
+  for (const [participantId, nonce, seq] of oldestFirst) ctx.nonces.remember(participantId, nonce, seq);
 };
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -6,20 +6,13 @@ export const messageSystem = (_world: World, ctx: SimContext): void => {
   const says = ctx.says;
   for (let i = 0; i < says.length; i++) {
     const say = says[i];
-    let byNonce = ctx.nonces.get(say.participantId);
-    const original = say.nonce === "" ? undefined : byNonce?.get(say.nonce);
+    const original = say.nonce === "" ? undefined : ctx.nonces.get(say.participantId, say.nonce);
     if (original !== undefined) {
       ctx.result.duplicates.push({ input: say, seq: original });
       continue;
     }
     const seq = ++ctx.lastSeq;
-    if (say.nonce !== "") {
-      if (byNonce === undefined) {
-        byNonce = new Map();
-        ctx.nonces.set(say.participantId, byNonce);
-      }
-      byNonce.set(say.nonce, seq);
-    }
+    if (say.nonce !== "") ctx.nonces.remember(say.participantId, say.nonce, seq);
     ctx.result.appended.push({
       id: say.id,
       roomId: ctx.roomId,
