@@ -10,11 +10,17 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * strip NUL and control characters (keeping tab and newline), refuse text left empty.
  */
 export function sanitizeText(raw: string, maxLength: number = MAX_TEXT_LENGTH): Result<string> {
-  if (raw.length > maxLength) {
-    return err("bad_input", `text is ${raw.length} characters; the limit is ${maxLength}`);
-  }
+  // Characters are code points: an emoji counts once, as a reader would count it.
+  const length = raw.length > maxLength ? codePoints(raw) : raw.length;
+  if (length > maxLength) return err("bad_input", `text is ${length} characters; the limit is ${maxLength}`);
   if (LONE_SURROGATE.test(raw)) return err("bad_input", "text contains a lone surrogate");
   const text = raw.replace(CONTROL_CHARS, "").replace(/\r\n?/g, "\n");
   if (text.trim().length === 0) return err("bad_input", "text is empty");
   return ok(text);
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
 }

@@ -35,6 +35,11 @@ describe("client message validation", () => {
     expect(sanitizeText("smile 😀")).toEqual({ ok: true, value: "smile 😀" });
   });
 
+  it("counts characters as code points, not UTF-16 units", () => {
+    expect(sanitizeText("😀".repeat(MAX_TEXT_LENGTH)).ok).toBe(true);
+    expect(sanitizeText("😀".repeat(MAX_TEXT_LENGTH + 1)).ok).toBe(false);
+  });
+
   it("names the offending field", () => {
     const parsed = parseClientMessage("move", { x: "1", z: 2 });
     expect(parsed.ok).toBe(false);

@@ -9,6 +9,7 @@ export const SETTINGS = [
   { env: "MESH_SESSION_TTL_S", default: "604800", help: "session (login token) lifetime in seconds" },
   { env: "MESH_RATE_PER_S", default: "30", help: "realtime messages a participant may send per second" },
   { env: "MESH_RATE_BURST", default: "60", help: "burst allowance on top of the per-second rate" },
+  { env: "MESH_AUTH_RATE_PER_MIN", default: "30", help: "register and login attempts per minute from one address" },
   { env: "MESH_DEFAULT_ROLE", default: "member", help: "role of accounts registered after the first (owner)" },
 ] as const;
 
@@ -20,6 +21,7 @@ export interface Config {
   sessionTtlS: number;
   ratePerS: number;
   rateBurst: number;
+  authRatePerMin: number;
   defaultRole: string;
 }
 
@@ -53,6 +55,7 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     sessionTtlS: int("MESH_SESSION_TTL_S", 1, 365 * 24 * 3600),
     ratePerS: int("MESH_RATE_PER_S", 1, 10_000),
     rateBurst: int("MESH_RATE_BURST", 1, 100_000),
+    authRatePerMin: int("MESH_AUTH_RATE_PER_MIN", 1, 100_000),
     defaultRole: get("MESH_DEFAULT_ROLE"),
   };
   return errors.length ? { ok: false, errors } : { ok: true, value: config };

@@ -12,6 +12,7 @@ import { TokenService } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import { Gate } from "./gate/authorize.ts";
 import { configureApp } from "./http/app.ts";
+import { KeyedRateLimiter } from "./limits.ts";
 import type { Logger } from "./logger.ts";
 import { Connections } from "./realtime/connections.ts";
 import { defineMeshRoom } from "./realtime/mesh-room.ts";
@@ -99,6 +100,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     tokens: new TokenService(loadOrCreateSecret(config.dataDir), config.sessionTtlS),
     connections: new Connections(),
     rooms: new RoomRegistry(),
+    limits: {
+      inputs: new KeyedRateLimiter(config.ratePerS, config.rateBurst),
+      auth: new KeyedRateLimiter(config.authRatePerMin / 60, config.authRatePerMin),
+    },
     startedAt: Date.now(),
   };
 

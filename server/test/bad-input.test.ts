@@ -108,6 +108,31 @@ describe("bad input from a careless or hostile client", () => {
     await room.leave();
   });
 
+  it("a flood far past any sane rate closes only that socket", async () => {
+    const flooder = await registerUser(server.url, "torrent");
+    const room = await flooder.client.join("lobby");
+    for (let i = 0; i < 3000; i++) room.typing(i % 2 === 0);
+    await waitFor("torrent closed", () => room.closedWith !== undefined);
+    await good.sendAndWait("neighbour unaffected by the torrent");
+    expect(good.closedWith).toBeUndefined();
+  });
+
+  it("a REST flood shares the same per-participant allowance and gets 429", async () => {
+    const flooder = await registerUser(server.url, "restflood");
+    const statuses = await Promise.all(
+      Array.from({ length: 80 }, (_, i) =>
+        flooder.rest.postMessage("lobby", { text: `rest flood ${i}` }).then(
+          () => 201,
+          (e: { status: number }) => e.status,
+        ),
+      ),
+    );
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(40);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => s === 201 || s === 429)).toBe(true);
+    await good.sendAndWait("neighbour unaffected by the REST flood");
+  });
+
   describe("tokens at join", () => {
     const joinWith = async (token: string, room = "lobby") => {
       const { connect } = await import("@mesh/bots");

@@ -8,14 +8,25 @@ import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { roleRoutes } from "./routes/roles.ts";
 import { roomRoutes } from "./routes/rooms.ts";
+import { settingsRoutes } from "./routes/settings.ts";
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "public");
 
 /** REST and static pages on the Colyseus server's express app (same port as the sockets). */
 export function configureApp(app: Application, services: Services): void {
   app.disable("x-powered-by");
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on("finish", () =>
+      services.log.debug(
+        { method: req.method, path: req.path, status: res.statusCode, ms: +(performance.now() - started).toFixed(1) },
+        "request",
+      ),
+    );
+    next();
+  });
   app.use(express.json({ limit: MAX_FRAME_BYTES }));
-  for (const routes of [healthRoutes, authRoutes, roomRoutes, roleRoutes]) app.use(routes(services));
+  for (const routes of [healthRoutes, authRoutes, roomRoutes, roleRoutes, settingsRoutes]) app.use(routes(services));
   app.use("/api", (req, res) => sendError(res, ErrorCode.NotFound, `no route ${req.method} ${req.originalUrl}`));
   app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -1,6 +1,7 @@
 import type { Permission } from "@mesh/schema";
 import type { NextFunction, Request, Response } from "express";
 import type { Actor } from "../gate/authorize.ts";
+import type { KeyedRateLimiter } from "../limits.ts";
 import type { Services } from "../realtime/services.ts";
 import { sendError } from "./respond.ts";
 
@@ -43,5 +44,21 @@ export function requirePermission(services: Services, permission: Permission) {
     }
     res.locals.actor = allowed.value;
     next();
+  };
+}
+
+/** Refuse with 429 and Retry-After once `key` has used its allowance. */
+export function rateLimited(res: Response, limiter: KeyedRateLimiter, key: string): boolean {
+  const bucket = limiter.bucket(key);
+  if (bucket.take()) return false;
+  res.setHeader("Retry-After", String(Math.max(1, bucket.retryAfterS())));
+  sendError(res, "rate_limited", "too many requests; slow down and retry later");
+  return true;
+}
+
+/** Per client address, for the routes a password guesser would hammer. */
+export function limitByAddress(limiter: KeyedRateLimiter) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (!rateLimited(res, limiter, req.ip ?? req.socket.remoteAddress ?? "unknown")) next();
   };
 }

@@ -14,12 +14,12 @@ import {
   type MessageData,
   ok,
   type Result,
+  type RoomData,
   RoomState,
   ServerMessage,
   TICK_HZ,
 } from "@mesh/schema";
 import { decide, type SendPayload } from "./inputs.ts";
-import { RateLimiter } from "./rate-limit.ts";
 import { type Member, syncState, toData, toMessage, trustOf } from "./state-sync.ts";
 import type { LiveRoom } from "./room-registry.ts";
 import type { Services } from "./services.ts";
@@ -36,6 +36,9 @@ export interface ClientAuth {
 }
 
 type MeshClient = Client<{ auth: ClientAuth }>;
+
+/** Frames per second on one socket after which Colyseus closes it without reading further. */
+const HARD_FLOOD_PER_S = 2000;
 
 
 type PendingSend = (result: Result<MessageData>) => void;
@@ -56,7 +59,7 @@ export async function authenticateJoin(services: Services, options: JoinOptions)
 
 /** The Colyseus room class bound to this server's services (rooms stay thin: rules live in sim). */
 export function defineMeshRoom(services: Services) {
-  const { db, gate, log, config } = services;
+  const { db, gate, log } = services;
 
   return class MeshRoom extends Room<{ state: RoomState; client: MeshClient }> implements LiveRoom {
     meshRoomId = "";
@@ -64,7 +67,6 @@ export function defineMeshRoom(services: Services) {
     private width = 0;
     private depth = 0;
     private readonly members = new Map<string, Member>();
-    private readonly limiters = new Map<string, RateLimiter>();
     private readonly pendingSends = new Map<string, PendingSend>();
 
     static async onAuth(_token: string, options: JoinOptions): Promise<ClientAuth> {
@@ -78,6 +80,8 @@ export function defineMeshRoom(services: Services) {
       this.width = room.width;
       this.depth = room.depth;
       this.autoDispose = false;
+      // Past our polite per-participant limit, a client this far gone is dropped outright.
+      this.maxMessagesPerSecond = HARD_FLOOD_PER_S;
       this.state = new RoomState();
       this.state.roomId = room.id;
       this.state.name = room.name;
@@ -108,7 +112,6 @@ export function defineMeshRoom(services: Services) {
         return;
       }
       services.connections.add(client, auth.userId, auth.sessionId);
-      this.limiters.set(client.sessionId, new RateLimiter(config.ratePerS, config.rateBurst));
       const member = this.members.get(auth.userId);
       if (member) {
         member.sockets++;
@@ -134,7 +137,6 @@ export function defineMeshRoom(services: Services) {
     onLeave(client: MeshClient): void {
       const auth = client.auth as ClientAuth | undefined;
       services.connections.remove(client);
-      this.limiters.delete(client.sessionId);
       if (!auth) return;
       const member = this.members.get(auth.userId);
       if (!member) return;
@@ -177,6 +179,11 @@ export function defineMeshRoom(services: Services) {
       }
     }
 
+    roomChanged(room: RoomData): void {
+      this.state.name = room.name;
+      this.state.topic = room.topic;
+    }
+
     online(): number {
       return this.members.size;
     }
@@ -189,10 +196,20 @@ export function defineMeshRoom(services: Services) {
     // ---- inputs ---------------------------------------------------------------------------
 
     private handle(client: MeshClient, type: keyof ClientMessagePayloads, payload: unknown): void {
+      try {
+        this.apply(client, type, payload);
+      } catch (error) {
+        // A bug here must cost one reply, never the room.
+        log.error({ err: error, room: this.meshRoomId, type }, "input handler failed");
+        this.reply(client, ErrorCode.Internal, "the server could not handle that message", refOf(type, payload));
+      }
+    }
+
+    private apply(client: MeshClient, type: keyof ClientMessagePayloads, payload: unknown): void {
       const auth = client.auth as ClientAuth;
       const ref = refOf(type, payload);
-      const limiter = this.limiters.get(client.sessionId);
-      if (limiter && !limiter.take()) {
+      const limiter = services.limits.inputs.bucket(auth.userId);
+      if (!limiter.take()) {
         if (limiter.shouldWarn()) this.reply(client, ErrorCode.RateLimited, "slow down: too many messages", ref);
         return;
       }

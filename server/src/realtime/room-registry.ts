@@ -1,4 +1,4 @@
-import type { MessageData, Result } from "@mesh/schema";
+import type { MessageData, Result, RoomData } from "@mesh/schema";
 import type { SendPayload } from "./inputs.ts";
 
 /** What the rest of the server may ask of a live room. */
@@ -6,6 +6,8 @@ export interface LiveRoom {
   readonly meshRoomId: string;
   submitMessage(participantId: string, payload: SendPayload): Promise<Result<MessageData>>;
   roleChanged(participantId: string, role: string): void;
+  /** The stored room was edited (name, topic): show it. */
+  roomChanged(room: RoomData): void;
   online(): number;
   shutdown(code: number, reason: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { MeshDatabase } from "@mesh/persistence";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Config } from "../config.ts";
 import type { Gate } from "../gate/authorize.ts";
+import type { KeyedRateLimiter } from "../limits.ts";
 import type { Logger } from "../logger.ts";
 import type { Connections } from "./connections.ts";
 import type { RoomRegistry } from "./room-registry.ts";
@@ -15,5 +16,7 @@ export interface Services {
   tokens: TokenService;
   connections: Connections;
   rooms: RoomRegistry;
+  /** Per participant, for every input (realtime and REST sends together); per address, for auth. */
+  limits: { inputs: KeyedRateLimiter; auth: KeyedRateLimiter };
   startedAt: number;
 }

@@ -3,7 +3,7 @@ import { CloseCode, credentialsSchema, ErrorCode, type ParticipantData } from "@
 import { Router } from "express";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../../auth/passwords.ts";
 import type { Services } from "../../realtime/services.ts";
-import { authOf, requireSession } from "../middleware.ts";
+import { authOf, limitByAddress, requireSession } from "../middleware.ts";
 import { parseOr400, sendError } from "../respond.ts";
 
 interface SessionBody {
@@ -14,6 +14,7 @@ interface SessionBody {
 export function authRoutes(services: Services): Router {
   const { db, tokens, log } = services;
   const router = Router();
+  const limit = limitByAddress(services.limits.auth);
 
   const openSession = async (participant: ParticipantData): Promise<SessionBody> => {
     const sessionId = randomUUID();
@@ -22,7 +23,7 @@ export function authRoutes(services: Services): Router {
     return { token: await tokens.sign({ userId: participant.id, sessionId }, now), participant };
   };
 
-  router.post("/api/auth/register", async (req, res) => {
+  router.post("/api/auth/register", limit, async (req, res) => {
     const body = parseOr400(res, credentialsSchema, req.body);
     if (!body) return;
     const passwordHash = await hashPassword(body.password);
@@ -35,7 +36,7 @@ export function authRoutes(services: Services): Router {
     res.status(201).json(await openSession(created.value));
   });
 
-  router.post("/api/auth/login", async (req, res) => {
+  router.post("/api/auth/login", limit, async (req, res) => {
     const body = parseOr400(res, credentialsSchema, req.body);
     if (!body) return;
     const account = db.users.findByUsername(body.username);

@@ -12,7 +12,7 @@ import {
 import { Router } from "express";
 import { openRoom } from "../../realtime/open-room.ts";
 import type { Services } from "../../realtime/services.ts";
-import { actorOf, authOf, requirePermission, requireSession } from "../middleware.ts";
+import { actorOf, authOf, rateLimited, requirePermission, requireSession } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
 
 export function roomRoutes(services: Services): Router {
@@ -57,6 +57,7 @@ export function roomRoutes(services: Services): Router {
     if (!body) return;
     const updated = db.rooms.update(req.params.id as string, body);
     if (!updated) return sendError(res, ErrorCode.NotFound, `no room '${req.params.id}'`);
+    rooms.get(updated.id)?.roomChanged(updated);
     db.audit.append({ actorId: authOf(res).userId, action: "room.update", target: updated.id, detail: body });
     res.json(withOnline(updated));
   });
@@ -84,6 +85,7 @@ export function roomRoutes(services: Services): Router {
     const id = req.params.id as string;
     const room = rooms.get(id);
     if (!room) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
+    if (rateLimited(res, services.limits.inputs, actorOf(res).participant.id)) return;
     const body = parseOr400(res, restMessageSchema, req.body);
     if (!body) return;
     sendResult(res, await room.submitMessage(actorOf(res).participant.id, body), 201);
