@@ -6,6 +6,7 @@ export const SETTINGS = [
   { env: "HOST", default: "0.0.0.0", help: "interface to listen on (127.0.0.1 for local only)" },
   { env: "MESH_DATA_DIR", default: "./data", help: "folder for the SQLite file and the server's keys" },
   { env: "LOG_LEVEL", default: "info", help: "fatal, error, warn, info, debug, trace or silent" },
+  { env: "LOG_FORMAT", default: "auto", help: "json, pretty, or auto (pretty on a terminal, JSON otherwise)" },
   { env: "MESH_SESSION_TTL_S", default: "604800", help: "session (login token) lifetime in seconds" },
   { env: "MESH_RATE_PER_S", default: "30", help: "realtime messages a participant may send per second" },
   { env: "MESH_RATE_BURST", default: "60", help: "burst allowance on top of the per-second rate" },
@@ -18,6 +19,7 @@ export interface Config {
   host: string;
   dataDir: string;
   logLevel: string;
+  logFormat: "auto" | "json" | "pretty";
   sessionTtlS: number;
   ratePerS: number;
   rateBurst: number;
@@ -47,11 +49,16 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
   };
   const logLevel = get("LOG_LEVEL");
   if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL=${logLevel} is not one of ${LOG_LEVELS.join(", ")}`);
+  const logFormat = get("LOG_FORMAT");
+  if (logFormat !== "auto" && logFormat !== "json" && logFormat !== "pretty") {
+    errors.push(`LOG_FORMAT=${logFormat} is not one of auto, json, pretty`);
+  }
   const config: Config = {
     port: int("PORT", 0, 65535),
     host: get("HOST"),
     dataDir: path.resolve(get("MESH_DATA_DIR")),
     logLevel,
+    logFormat: logFormat as Config["logFormat"],
     sessionTtlS: int("MESH_SESSION_TTL_S", 1, 365 * 24 * 3600),
     ratePerS: int("MESH_RATE_PER_S", 1, 10_000),
     rateBurst: int("MESH_RATE_BURST", 1, 100_000),

@@ -19,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     console.error("see --help for every setting and its default");
     return 2;
   }
-  const log = createLogger(config.value.logLevel);
+  const log = createLogger(config.value.logLevel, config.value.logFormat);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config.value, log);

@@ -16,7 +16,7 @@ export interface ChildServer {
 export function runServerProcess(env: Record<string, string>, args: string[] = []): ChildServer & { ready: Promise<string> } {
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts", ...args], {
     cwd: ROOT,
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
