@@ -83,6 +83,33 @@ describe("walking and talking in the lobby", () => {
     await b.leave();
   });
 
+  it("shows typing to others and turns it off by itself after 5 s", async () => {
+    const a = await alice.client.join("lobby");
+    const b = await bob.client.join("lobby");
+    await waitFor("alice present for bob", () => b.participant(alice.participant.id));
+    a.typing(true);
+    await waitFor("bob sees alice typing", () => b.participant(alice.participant.id)?.typing);
+    const since = b.tick;
+    await waitFor("typing expires", () => b.participant(alice.participant.id)?.typing === false, 8000);
+    // 5 s at 20 Hz is 100 ticks; allow a tick either way for where the renewal landed.
+    expect(b.tick - since).toBeGreaterThanOrEqual(98);
+    a.typing(true);
+    await waitFor("typing again", () => b.participant(alice.participant.id)?.typing);
+    a.typing(false);
+    await waitFor("typing off on request", () => b.participant(alice.participant.id)?.typing === false);
+    await a.leave();
+    await b.leave();
+  }, 15_000);
+
+  it("removes a participant who leaves", async () => {
+    const a = await alice.client.join("lobby");
+    const b = await bob.client.join("lobby");
+    await waitFor("bob present", () => a.participant(bob.participant.id));
+    await b.leave();
+    await waitFor("bob gone", () => !a.participant(bob.participant.id));
+    await a.leave();
+  });
+
   it("stores a resend with the same nonce only once", async () => {
     const a = await alice.client.join("lobby");
     const first = await a.sendAndWait("only once", { nonce: "n-1" });

@@ -41,8 +41,12 @@ export function authRoutes(services: Services): Router {
     if (!body) return;
     const account = db.users.findByUsername(body.username);
     const valid = await verifyPassword(account?.passwordHash ?? (await DUMMY_HASH), body.password);
-    if (!account || !valid) return sendError(res, ErrorCode.Unauthorized, "wrong username or password");
+    if (!account || !valid) {
+      db.audit.append({ actorId: account?.id ?? "", action: "login.failed", target: body.username, detail: { ip: req.ip } });
+      return sendError(res, ErrorCode.Unauthorized, "wrong username or password");
+    }
     const { passwordHash: _hidden, ...participant } = account;
+    db.audit.append({ actorId: participant.id, action: "login", target: participant.id, detail: { ip: req.ip } });
     res.json(await openSession(participant));
   });
 
