@@ -177,11 +177,10 @@ describe("bad input from a careless or hostile client", () => {
     it("logout revokes the token and closes its sockets within a second", async () => {
       const leaver = await registerUser(server.url, "leaver");
       const room = await leaver.client.join("lobby");
-      const started = Date.now();
       const { closedSockets } = await leaver.rest.logout();
       expect(closedSockets).toBe(1);
+      // SPEC: the socket closes within a second of logout.
       await waitFor("socket closed", () => room.closedWith === 4001, 1000);
-      expect(Date.now() - started).toBeLessThan(1000);
       expect(((await joinWith(leaver.token)) as MeshJoinError).unauthorized).toBe(true);
       const res = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${leaver.token}` } });
       expect(res.status).toBe(401);
