@@ -1,13 +1,12 @@
 import type { Room } from "@colyseus/sdk";
 import {
+  messageToData,
   ClientMessage,
   type ErrorPayload,
-  type Message,
   type MessageData,
   type Participant,
   type RoomState,
   ServerMessage,
-  type TrustLevel,
 } from "@mesh/schema";
 import { MessageFeed } from "./feed.ts";
 import type { MeshRest } from "./rest.ts";
@@ -64,7 +63,7 @@ export class MeshRoom {
     since: number | undefined,
   ) {
     this.feed = new MessageFeed(
-      () => (this.room.state?.messages ? this.room.state.messages.map((m) => toData(m, roomId)) : []),
+      () => (this.room.state?.messages ? this.room.state.messages.map((m) => messageToData(m, roomId)) : []),
       (after, limit) => rest.history(roomId, { after, limit }),
       {
         deliver: (message) => this.messageEvents.emit(message),
@@ -220,28 +219,5 @@ function toView(p: Participant): ParticipantView {
     typing: p.typing,
     muted: p.muted,
     trust: p.trust,
-  };
-}
-
-export function toData(m: Message, roomId: string): MessageData {
-  const reactions: Record<string, string[]> = {};
-  m.reactions?.forEach((reaction, emoji) => {
-    reactions[emoji] = [...reaction.by];
-  });
-  return {
-    id: m.id,
-    roomId,
-    seq: m.seq,
-    authorId: m.authorId,
-    authorName: m.authorName,
-    text: m.text,
-    threadId: m.threadId,
-    to: m.to,
-    ts: m.ts,
-    editedTs: m.editedTs,
-    deleted: m.deleted,
-    trust: m.trust as TrustLevel,
-    nonce: m.nonce,
-    reactions,
   };
 }

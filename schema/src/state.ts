@@ -87,7 +87,44 @@ export interface MessageData {
   reactions: Record<string, string[]>;
 }
 
-/** A participant account as REST returns it (never with its password hash). */
+/** A synced message as plain data (the state does not carry its room id). */
+export function messageToData(m: Message, roomId: string): MessageData {
+  const reactions: Record<string, string[]> = {};
+  m.reactions?.forEach((reaction, emoji) => {
+    reactions[emoji] = [...reaction.by];
+  });
+  return {
+    id: m.id,
+    roomId,
+    seq: m.seq,
+    authorId: m.authorId,
+    authorName: m.authorName,
+    text: m.text,
+    threadId: m.threadId,
+    to: m.to,
+    ts: m.ts,
+    editedTs: m.editedTs,
+    deleted: m.deleted,
+    trust: m.trust as TrustLevel,
+    nonce: m.nonce,
+    reactions,
+  };
+}
+
+/** Plain message data as a synced Message, ready to go into state. */
+export function messageFromData(data: MessageData): Message {
+  const message = new Message();
+  const { roomId: _room, reactions, ...fields } = data;
+  Object.assign(message, fields);
+  for (const [emoji, by] of Object.entries(reactions)) {
+    const reaction = new Reaction();
+    reaction.emoji = emoji;
+    reaction.by.push(...by);
+    message.reactions.set(emoji, reaction);
+  }
+  return message;
+}
+
 export interface ParticipantData {
   id: string;
   name: string;

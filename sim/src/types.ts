@@ -1,4 +1,4 @@
-import type { MeshError } from "@mesh/schema";
+import type { MeshError, MessageData, TrustLevel } from "@mesh/schema";
 
 export interface SimOptions {
   roomId: string;
@@ -31,26 +31,14 @@ export type SimInput =
       threadId: string;
       to: string;
       nonce: string;
-      trust: string;
+      trust: TrustLevel;
       ts: number;
     };
 
 export type SayInput = Extract<SimInput, { kind: "say" }>;
 
-/** A room message as the sim numbered it; persistence stores it, the room syncs it. */
-export interface AppendedMessage {
-  id: string;
-  roomId: string;
-  seq: number;
-  authorId: string;
-  authorName: string;
-  text: string;
-  threadId: string;
-  to: string;
-  ts: number;
-  nonce: string;
-  trust: string;
-}
+/** A room message as the sim numbered it (not yet edited, deleted or reacted to). */
+export type AppendedMessage = Omit<MessageData, "editedTs" | "deleted" | "reactions">;
 
 export interface TickResult {
   tick: number;

@@ -11,6 +11,7 @@ import {
   type ErrorPayload,
   isClientMessageType,
   MESSAGE_WINDOW,
+  messageFromData,
   type MessageData,
   ok,
   type Result,
@@ -20,7 +21,7 @@ import {
   TICK_HZ,
 } from "@mesh/schema";
 import { decide, type SendPayload } from "./inputs.ts";
-import { type Member, syncState, toData, toMessage, trustOf } from "./state-sync.ts";
+import { type Member, syncState, toData, trustOf } from "./state-sync.ts";
 import type { LiveRoom } from "./room-registry.ts";
 import type { Services } from "./services.ts";
 
@@ -86,7 +87,7 @@ export function defineMeshRoom(services: Services) {
       this.state.roomId = room.id;
       this.state.name = room.name;
       this.state.topic = room.topic;
-      for (const stored of db.messages.recent(room.id, MESSAGE_WINDOW)) this.state.messages.push(toMessage(stored));
+      for (const stored of db.messages.recent(room.id, MESSAGE_WINDOW)) this.state.messages.push(messageFromData(stored));
       this.sim = createSim({ roomId: room.id, width: room.width, depth: room.depth, lastSeq: db.messages.maxSeq(room.id) });
 
       for (const type of Object.values(ClientMessage)) {

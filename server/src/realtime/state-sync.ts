@@ -1,7 +1,7 @@
 import type { AppendedMessage, Sim, TickResult } from "@mesh/sim";
 import {
   MESSAGE_WINDOW,
-  Message,
+  messageFromData,
   type MessageData,
   Participant,
   type RoomState,
@@ -45,7 +45,7 @@ export function syncState(state: RoomState, sim: Sim, result: TickResult, member
     if (participant.typing !== view.typing) participant.typing = view.typing;
     if (participant.muted !== view.muted) participant.muted = view.muted;
   }
-  for (const appended of result.appended) state.messages.push(toMessage(toData(appended)));
+  for (const appended of result.appended) state.messages.push(messageFromData(toData(appended)));
   const excess = state.messages.length - MESSAGE_WINDOW;
   if (excess > 0) state.messages.splice(0, excess);
 }
@@ -54,38 +54,7 @@ export function trustOf(role: string): TrustLevel {
   return role === "owner" ? "owner" : "local";
 }
 
+/** A freshly numbered message as stored data: not edited, not deleted, no reactions yet. */
 export function toData(m: AppendedMessage): MessageData {
-  return {
-    id: m.id,
-    roomId: m.roomId,
-    seq: m.seq,
-    authorId: m.authorId,
-    authorName: m.authorName,
-    text: m.text,
-    threadId: m.threadId,
-    to: m.to,
-    ts: m.ts,
-    editedTs: 0,
-    deleted: false,
-    trust: m.trust as TrustLevel,
-    nonce: m.nonce,
-    reactions: {},
-  };
-}
-
-export function toMessage(data: MessageData): Message {
-  const message = new Message();
-  message.id = data.id;
-  message.seq = data.seq;
-  message.authorId = data.authorId;
-  message.authorName = data.authorName;
-  message.text = data.text;
-  message.threadId = data.threadId;
-  message.to = data.to;
-  message.ts = data.ts;
-  message.editedTs = data.editedTs;
-  message.deleted = data.deleted;
-  message.trust = data.trust;
-  message.nonce = data.nonce;
-  return message;
+  return { ...m, editedTs: 0, deleted: false, reactions: {} };
 }
