@@ -1,0 +1,86 @@
+import { DEFAULT_ROOM_SIZE } from "@mesh/schema";
+import { progress, type BenchLine } from "../report.ts";
+import { lcg, round } from "../stats.ts";
+import type { BenchOptions } from "../suite.ts";
+import { latencyHistogram, moveSeen, percentileMs, probeGap, recordMs, sleep } from "./latency.ts";
+import { leaveAll, type MeshWorld } from "./mesh-world.ts";
+import { SPOTS } from "./hop.bench.ts";
+
+/** Every 100 ms this share of movers gets a new far target, so all keep walking. */
+const RETARGET_SHARE = 0.1;
+
+/**
+ * N clients in the lobby, N−2 walking all the time: B's observed patch rate and gaps, and
+ * the A→B move latency under that load against the idle latency measured earlier this run.
+ * All clients live in this process, so their patch decoding is part of the load.
+ */
+export const fanoutBench = async (
+  world: MeshWorld,
+  clients: number,
+  idleMoveP50Ms: number,
+  options: BenchOptions,
+): Promise<BenchLine> => {
+  progress(`net fanout: ${clients} clients: signing up and joining`);
+  const rooms = await world.join(await world.sessions(clients));
+  const [a, b, ...movers] = rooms;
+  const rand = lcg(clients);
+  const walker = setInterval(() => {
+    const count = Math.max(1, Math.round(movers.length * RETARGET_SHARE));
+    for (let i = 0; i < count; i++) {
+      const mover = movers[Math.floor(rand() * movers.length)];
+      mover.moveTo(4 + rand() * (DEFAULT_ROOM_SIZE - 8), 4 + rand() * (DEFAULT_ROOM_SIZE - 8));
+    }
+  }, 100);
+  const moves = latencyHistogram();
+  const gaps = latencyHistogram();
+  let lastPatch = 0;
+  let patches = 0;
+  const offPatch = b.onChange(() => {
+    const now = performance.now();
+    if (lastPatch > 0) recordMs(gaps, now - lastPatch);
+    lastPatch = now;
+    patches++;
+  });
+  try {
+    if ((await moveSeen(a, b, SPOTS[0].x, SPOTS[0].z, 10_000)) === undefined) throw new Error("network bench: B never saw A arrive");
+    // Let every mover get going before counting.
+    await sleep(1000);
+    gaps.reset();
+    lastPatch = 0;
+    patches = 0;
+    const seconds = options.quick ? 5 : 15;
+    progress(`net fanout: ${clients} clients, ${clients - 2} walking, probing A→B for ${seconds} s`);
+    const started = performance.now();
+    let timeouts = 0;
+    for (let i = 0; performance.now() - started < seconds * 1000; i++) {
+      const spot = SPOTS[(i + 1) % 2];
+      const ms = await moveSeen(a, b, spot.x, spot.z);
+      if (ms === undefined) timeouts++;
+      else recordMs(moves, ms);
+      await probeGap(rand);
+    }
+    const elapsedS = (performance.now() - started) / 1000;
+    const p50 = percentileMs(moves, 50);
+    return {
+      bench: "net.fanout",
+      clients,
+      walking: movers.length,
+      move_seen_p50_ms: p50,
+      move_seen_p99_ms: percentileMs(moves, 99),
+      idle_move_seen_p50_ms: idleMoveP50Ms,
+      ratio_p50_vs_idle: round(p50 / idleMoveP50Ms, 3),
+      // The server ticks at 20 Hz and sends one patch per tick.
+      patch_hz: round(patches / elapsedS),
+      patch_gap_p50_ms: percentileMs(gaps, 50),
+      patch_gap_p99_ms: percentileMs(gaps, 99),
+      samples: moves.totalCount,
+      timeouts,
+    };
+  } finally {
+    clearInterval(walker);
+    offPatch();
+    moves.destroy();
+    gaps.destroy();
+    await leaveAll(rooms);
+  }
+};
