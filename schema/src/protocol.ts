@@ -77,6 +77,8 @@ export const CloseCode = {
   Kicked: 4003,
   /** The room was deleted. */
   RoomDeleted: 4004,
+  /** The participant's role no longer allows viewing rooms. */
+  AccessRevoked: 4005,
 } as const;
 
 /** Colyseus join refusal codes (the SDK's `joinOrCreate` rejects with these). */

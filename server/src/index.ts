@@ -1,3 +1,3 @@
 export { helpText, loadConfig, SETTINGS, type Config } from "./config.ts";
 export { createLogger, type Logger } from "./logger.ts";
-export { StartupError, startServer, type RunningServer } from "./server.ts";
+export { StartupError, startServer, type RunningServer, type StartOptions } from "./server.ts";

@@ -6,7 +6,7 @@ import { Server } from "@colyseus/core";
 import { Encoder } from "@colyseus/schema";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { openDatabase } from "@mesh/persistence";
-import { DEFAULT_ROOM_ID, DEFAULT_ROOM_SIZE, MAX_FRAME_BYTES, ROOM_TYPE } from "@mesh/schema";
+import { CloseCode, DEFAULT_ROOM_ID, DEFAULT_ROOM_SIZE, MAX_FRAME_BYTES, ROOM_TYPE } from "@mesh/schema";
 import { loadOrCreateSecret } from "./auth/keys.ts";
 import { TokenService } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
@@ -76,8 +76,15 @@ async function listen(colyseus: Server, port: number, host: string): Promise<voi
 // for ordinary rooms (it still grows, with a warning, for a window of maximal messages).
 Encoder.BUFFER_SIZE = 512 * 1024;
 
+const SESSION_SWEEP_MS = 10_000;
+
 /** Build and start everything on one port: REST, Colyseus rooms, static pages. */
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+export interface StartOptions {
+  /** How often sockets of expired sessions are looked for (tests shorten it). */
+  sessionSweepMs?: number;
+}
+
+export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
   prepareDataDir(config.dataDir);
   const db = openDatabase(path.join(config.dataDir, "mesh.sqlite"));
   if (!db.rooms.get(DEFAULT_ROOM_ID)) {
@@ -125,12 +132,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   for (const room of db.rooms.list()) await openRoom(room.id);
 
+  // Sessions that expire (or are revoked by another path) lose their sockets within a sweep.
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    const closed = services.connections.closeInactive(
+      (sessionId) => db.sessions.isActive(sessionId, now),
+      CloseCode.SessionRevoked,
+      "session expired",
+    );
+    if (closed) log.info({ closed }, "closed sockets of expired sessions");
+  }, options.sessionSweepMs ?? SESSION_SWEEP_MS);
+  sweep.unref();
+
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${port}`;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      clearInterval(sweep);
       await colyseus.gracefullyShutdown(false);
       db.close();
     })();

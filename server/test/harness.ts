@@ -16,7 +16,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   const loaded = loadConfig({ PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent" });
   if (!loaded.ok) throw new Error(loaded.errors.join("; "));
   const config = { ...loaded.value, ...overrides };
-  const server = await startServer(config, createLogger(config.logLevel));
+  const server = await startServer(config, createLogger(config.logLevel), { sessionSweepMs: 100 });
   return {
     ...server,
     dataDir,

@@ -148,6 +148,24 @@ describe("permissions at the moment of use", () => {
       await room.leave();
     });
 
+    it("closes the sockets of someone whose new role cannot view rooms", async () => {
+      await owner.rest.request("POST", "/api/roles", { name: "shadow", priority: 10, permissions: ["send_messages"] });
+      const target = await registerUser(server.url, "fading");
+      const room = await target.client.join("lobby");
+      await setRole(owner, target, "shadow");
+      await waitFor("closed with 4005", () => room.closedWith === 4005);
+      await expect(target.client.join("lobby")).rejects.toMatchObject({ code: 525 });
+    });
+
+    it("answers a mute of someone not in the room with not_found", async () => {
+      const modRoom = await moderator.client.join("lobby");
+      const errors = errorsOf(modRoom);
+      modRoom.mute(member.participant.id, 5);
+      await waitFor("not_found", () => errors.length > 0);
+      expect(errors[0].code).toBe("not_found");
+      await modRoom.leave();
+    });
+
     it("mutes: the muted member is refused until the mute ends", async () => {
       const target = await registerUser(server.url, "loud");
       const modRoom = await moderator.client.join("lobby");

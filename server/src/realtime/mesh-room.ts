@@ -244,6 +244,10 @@ export function defineMeshRoom(services: Services) {
           return;
         }
         case "mute":
+          if (!this.sim.has(action.targetId)) {
+            this.reply(client, ErrorCode.NotFound, "that participant is not in this room", ref);
+            return;
+          }
           this.sim.enqueue({ kind: "mute", participantId: action.targetId, ticks: action.seconds * TICK_HZ });
           db.audit.append({
             actorId: auth.userId,

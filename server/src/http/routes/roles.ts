@@ -1,4 +1,11 @@
-import { assignRoleSchema, createRoleSchema, ErrorCode, isPermission, type Permission } from "@mesh/schema";
+import {
+  assignRoleSchema,
+  CloseCode,
+  createRoleSchema,
+  ErrorCode,
+  isPermission,
+  type Permission,
+} from "@mesh/schema";
 import { Router } from "express";
 import type { Services } from "../../realtime/services.ts";
 import { actorOf, authOf, requirePermission, requireSession } from "../middleware.ts";
@@ -52,6 +59,10 @@ export function roleRoutes(services: Services): Router {
     }
     db.users.setRole(targetId, role.name);
     for (const room of rooms.all()) room.roleChanged(targetId, role.name);
+    // Watching a room is use too: a role without view_rooms stops receiving it now.
+    if (!role.permissions.includes("view_rooms")) {
+      services.connections.closeUser(targetId, CloseCode.AccessRevoked, "your role no longer allows viewing rooms");
+    }
     db.audit.append({
       actorId: authOf(res).userId,
       action: "role.assign",
