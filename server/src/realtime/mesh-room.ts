@@ -319,7 +319,7 @@ export function defineMeshRoom(services: Services) {
           // Nothing of the batch is stored; the authors' nonces let their clients resend.
           log.error({ err: error, room: this.meshRoomId, count: rows.length }, "message batch not stored");
           this.sim.rewindSeq(result.appended[0].seq - 1);
-          for (const row of rows) this.settle(row.id, err(ErrorCode.Internal, "message not stored; resend it"));
+          for (const row of rows) this.refuseUnstored(row);
           result.appended.length = 0;
           return;
         }
@@ -328,6 +328,19 @@ export function defineMeshRoom(services: Services) {
       for (const duplicate of result.duplicates) {
         const stored = db.messages.findByNonce(this.meshRoomId, duplicate.input.participantId, duplicate.input.nonce);
         this.settle(duplicate.input.id, stored ? ok(stored) : err(ErrorCode.Internal, "duplicate of an unstored message"));
+      }
+    }
+
+    /** Tell the author (REST caller or sockets) that a message was not stored, so they resend it. */
+    private refuseUnstored(row: MessageData): void {
+      const message = "message not stored; resend it with the same nonce";
+      if (this.pendingSends.has(row.id)) {
+        this.settle(row.id, err(ErrorCode.Internal, message));
+        return;
+      }
+      const ref = row.nonce ? `${ClientMessage.SendMessage}:${row.nonce}` : ClientMessage.SendMessage;
+      for (const client of this.clients) {
+        if ((client.auth as ClientAuth).userId === row.authorId) this.reply(client, ErrorCode.Internal, message, ref);
       }
     }
 
