@@ -30,6 +30,11 @@ export interface SendOptions {
   nonce?: string;
 }
 
+export interface PresenceEvent {
+  kind: "join" | "leave";
+  participant: ParticipantView;
+}
+
 export interface ParticipantView {
   id: string;
   name: string;
@@ -50,6 +55,9 @@ export class MeshRoom {
   private readonly messageEvents = new Emitter<[MessageData]>();
   private readonly errorEvents = new Emitter<[ErrorPayload]>();
   private readonly changeEvents = new Emitter<[RoomState]>();
+  private readonly presenceEvents = new Emitter<[PresenceEvent]>();
+  /** Who was present at the last state change, to tell arrivals and departures apart. */
+  private present = new Map<string, ParticipantView>();
   private readonly leaveEvents = new Emitter<[number, string | undefined]>();
   private readonly feed: MessageFeed;
   private readonly firstState: Promise<void>;
@@ -86,6 +94,7 @@ export class MeshRoom {
     });
     this.room.onStateChange((state) => {
       if (this.feed.lastSeq !== Number.POSITIVE_INFINITY) this.feed.notify();
+      this.diffPresence();
       this.changeEvents.emit(state);
     });
     this.room.onMessage(ServerMessage.Error, (payload: ErrorPayload) => this.errorEvents.emit(payload));
@@ -130,6 +139,11 @@ export class MeshRoom {
 
   onError(listener: (error: ErrorPayload) => void): () => void {
     return this.errorEvents.on(listener);
+  }
+
+  /** Someone arrived in or left the room after you joined; `participants()` says who was already there. */
+  onPresence(listener: (event: PresenceEvent) => void): () => void {
+    return this.presenceEvents.on(listener);
   }
 
   onChange(listener: (state: RoomState) => void): () => void {
@@ -193,6 +207,17 @@ export class MeshRoom {
   /** Send any message type with any payload (for tools and tests of the server's validation). */
   sendRaw(type: string, payload: unknown): void {
     this.room.send(type, payload);
+  }
+
+  private diffPresence(): void {
+    const now = new Map(this.participants().map((p) => [p.id, p]));
+    for (const [id, participant] of now) {
+      if (!this.present.has(id)) this.presenceEvents.emit({ kind: "join", participant });
+    }
+    for (const [id, participant] of this.present) {
+      if (!now.has(id)) this.presenceEvents.emit({ kind: "leave", participant });
+    }
+    this.present = now;
   }
 
   /** Resolves once every message seen so far has been delivered to listeners. */

@@ -114,6 +114,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     startedAt: Date.now(),
   };
 
+  const defaultRole = services.gate.role(config.defaultRole);
+  if (!defaultRole || defaultRole.name === "owner") {
+    db.close();
+    throw new StartupError(
+      `MESH_DEFAULT_ROLE=${config.defaultRole} is not a role new accounts can get; use member, spectator or a custom role`,
+    );
+  }
+
   const httpServer = http.createServer();
   const transport = new WebSocketTransport({ server: httpServer, maxPayload: MAX_FRAME_BYTES });
   const colyseus = new Server({

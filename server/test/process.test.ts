@@ -53,6 +53,12 @@ describe("the server process, as a user runs it", () => {
     expect(server.output()).not.toMatch(/\n\s+at /);
   });
 
+  it("refuses a default role that does not exist", async () => {
+    const server = runServerProcess({ MESH_DATA_DIR: dataDir, MESH_DEFAULT_ROLE: "wizard" });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain("MESH_DEFAULT_ROLE=wizard is not a role");
+  });
+
   it("refuses a bad setting with the reason and exits 2", async () => {
     const server = runServerProcess({ MESH_DATA_DIR: dataDir, PORT: "eighty", LOG_LEVEL: "loud" });
     expect(await server.exited).toBe(2);

@@ -101,12 +101,17 @@ describe("walking and talking in the lobby", () => {
     await b.leave();
   }, 15_000);
 
-  it("removes a participant who leaves", async () => {
+  it("tells who arrives and who leaves", async () => {
     const a = await alice.client.join("lobby");
+    // The previous test's bob may still be on his way out.
+    await waitFor("no bob yet", () => !a.participant(bob.participant.id));
+    const events: string[] = [];
+    a.onPresence((e) => events.push(`${e.kind} ${e.participant.name}`));
     const b = await bob.client.join("lobby");
     await waitFor("bob present", () => a.participant(bob.participant.id));
     await b.leave();
     await waitFor("bob gone", () => !a.participant(bob.participant.id));
+    expect(events.filter((e) => e.endsWith("bob"))).toEqual(["join bob", "leave bob"]);
     await a.leave();
   });
 
