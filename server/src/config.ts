@@ -11,6 +11,7 @@ export const SETTINGS = [
   { env: "MESH_RATE_PER_S", default: "30", help: "realtime messages a participant may send per second" },
   { env: "MESH_RATE_BURST", default: "60", help: "burst allowance on top of the per-second rate" },
   { env: "MESH_AUTH_RATE_PER_MIN", default: "30", help: "register and login attempts per minute from one address" },
+  { env: "MESH_TRUST_PROXY", default: "false", help: "true behind a reverse proxy, so limits see client addresses" },
   { env: "MESH_DEFAULT_ROLE", default: "member", help: "role of accounts registered after the first (owner)" },
 ] as const;
 
@@ -24,6 +25,7 @@ export interface Config {
   ratePerS: number;
   rateBurst: number;
   authRatePerMin: number;
+  trustProxy: boolean;
   defaultRole: string;
 }
 
@@ -47,6 +49,11 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     }
     return value;
   };
+  const bool = (name: (typeof SETTINGS)[number]["env"]): boolean => {
+    const raw = get(name);
+    if (raw !== "true" && raw !== "false") errors.push(`${name}=${raw} is not true or false`);
+    return raw === "true";
+  };
   const logLevel = get("LOG_LEVEL");
   if (!LOG_LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL=${logLevel} is not one of ${LOG_LEVELS.join(", ")}`);
   const logFormat = get("LOG_FORMAT");
@@ -63,6 +70,7 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     ratePerS: int("MESH_RATE_PER_S", 1, 10_000),
     rateBurst: int("MESH_RATE_BURST", 1, 100_000),
     authRatePerMin: int("MESH_AUTH_RATE_PER_MIN", 1, 100_000),
+    trustProxy: bool("MESH_TRUST_PROXY"),
     defaultRole: get("MESH_DEFAULT_ROLE"),
   };
   return errors.length ? { ok: false, errors } : { ok: true, value: config };

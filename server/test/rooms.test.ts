@@ -93,5 +93,12 @@ describe("rooms, settings and REST limits", () => {
     });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Without MESH_TRUST_PROXY, a forged X-Forwarded-For does not buy a fresh allowance.
+    const spoofed = await fetch(`${server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.9" },
+      body: JSON.stringify({ username: "owner", password: "correct horse battery" }),
+    });
+    expect(spoofed.status).toBe(429);
   });
 });

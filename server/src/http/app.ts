@@ -15,6 +15,14 @@ const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..",
 /** REST and static pages on the Colyseus server's express app (same port as the sockets). */
 export function configureApp(app: Application, services: Services): void {
   app.disable("x-powered-by");
+  // Behind a reverse proxy, X-Forwarded-For names the client; otherwise it is ignored.
+  app.set("trust proxy", services.config.trustProxy);
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Referrer-Policy", "no-referrer");
+    next();
+  });
   app.use((req, res, next) => {
     const started = performance.now();
     res.on("finish", () =>
