@@ -40,6 +40,15 @@ describe("rooms, settings and REST limits", () => {
       return me && me.x === 20 && me.z === 10;
     }, 15_000);
 
+    const stats = await owner.rest.request<{ tick: number; participants: number; tickMs: { ticks: number } }>(
+      "GET",
+      "/api/rooms/workshop/stats",
+    );
+    expect(stats).toMatchObject({ participants: 1, sockets: 1 });
+    expect(stats.tick).toBeGreaterThan(0);
+    expect(stats.tickMs.ticks).toBeGreaterThan(0);
+    await expect(member.rest.request("GET", "/api/rooms/workshop/stats")).rejects.toMatchObject({ status: 403 });
+
     await owner.rest.request("PATCH", "/api/rooms/workshop", { name: "Big Workshop", topic: "more tools" });
     await waitFor("renamed in state", () => room.state.name === "Big Workshop" && room.state.topic === "more tools");
 

@@ -1,4 +1,5 @@
-import { DEFAULT_ROOM_SIZE } from "@mesh/schema";
+import { MeshRest } from "@mesh/bots";
+import { DEFAULT_ROOM_SIZE, TICK_MS } from "@mesh/schema";
 import { progress, type BenchLine } from "../report.ts";
 import { lcg, round } from "../stats.ts";
 import type { BenchOptions } from "../suite.ts";
@@ -21,7 +22,15 @@ export const fanoutBench = async (
   options: BenchOptions,
 ): Promise<BenchLine> => {
   progress(`net fanout: ${clients} clients: signing up and joining`);
-  const rooms = await world.join(await world.sessions(clients));
+  const sessions = await world.sessions(clients);
+  const rooms = await world.join(sessions);
+  // The first account is the owner, allowed to read the room's server-side tick timings.
+  const owner = new MeshRest(world.server.url, sessions[0].token);
+  const serverStats = (reset: boolean) =>
+    owner.request<{ tickMs: { ticks: number; p50Ms: number; p99Ms: number; maxMs: number } }>(
+      "GET",
+      `/api/rooms/lobby/stats?reset=${reset}`,
+    );
   const [a, b, ...movers] = rooms;
   const rand = lcg(clients);
   const walker = setInterval(() => {
@@ -48,6 +57,7 @@ export const fanoutBench = async (
     gaps.reset();
     lastPatch = 0;
     patches = 0;
+    await serverStats(true);
     const seconds = options.quick ? 5 : 15;
     progress(`net fanout: ${clients} clients, ${clients - 2} walking, probing A→B for ${seconds} s`);
     const started = performance.now();
@@ -60,6 +70,7 @@ export const fanoutBench = async (
       await probeGap(rand);
     }
     const elapsedS = (performance.now() - started) / 1000;
+    const { tickMs } = await serverStats(false);
     const p50 = percentileMs(moves, 50);
     return {
       bench: "net.fanout",
@@ -73,6 +84,11 @@ export const fanoutBench = async (
       patch_hz: round(patches / elapsedS),
       patch_gap_p50_ms: percentileMs(gaps, 50),
       patch_gap_p99_ms: percentileMs(gaps, 99),
+      // Server side: step + persist + state sync + patch encode/send, against the 50 ms budget.
+      server_tick_p50_ms: tickMs.p50Ms,
+      server_tick_p99_ms: tickMs.p99Ms,
+      server_tick_max_ms: tickMs.maxMs,
+      tick_budget_used_p99: round(tickMs.p99Ms / TICK_MS, 3),
       samples: moves.totalCount,
       timeouts,
     };

@@ -22,7 +22,8 @@ import {
 } from "@mesh/schema";
 import { decide, type SendPayload } from "./inputs.ts";
 import { type Member, syncState, toData, trustOf } from "./state-sync.ts";
-import type { LiveRoom } from "./room-registry.ts";
+import type { LiveRoom, RoomStats } from "./room-registry.ts";
+import { TickStats } from "./tick-stats.ts";
 import type { Services } from "./services.ts";
 
 export interface JoinOptions {
@@ -69,6 +70,7 @@ export function defineMeshRoom(services: Services) {
     private depth = 0;
     private readonly members = new Map<string, Member>();
     private readonly pendingSends = new Map<string, PendingSend>();
+    private readonly tickStats = new TickStats();
 
     static async onAuth(_token: string, options: JoinOptions): Promise<ClientAuth> {
       return authenticateJoin(services, options);
@@ -189,6 +191,12 @@ export function defineMeshRoom(services: Services) {
       return this.members.size;
     }
 
+    stats(reset = false): RoomStats {
+      const tickMs = this.tickStats.summary();
+      if (reset) this.tickStats.reset();
+      return { tick: this.sim.tick, participants: this.members.size, sockets: this.clients.length, tickMs };
+    }
+
     async shutdown(code: number, reason: string): Promise<void> {
       for (const client of this.clients) client.leave(code, reason);
       await this.disconnect();
@@ -299,6 +307,7 @@ export function defineMeshRoom(services: Services) {
     // ---- tick -----------------------------------------------------------------------------
 
     private tick(): void {
+      const started = performance.now();
       try {
         const result = this.sim.step();
         this.persist(result);
@@ -307,6 +316,7 @@ export function defineMeshRoom(services: Services) {
       } catch (error) {
         log.error({ err: error, room: this.meshRoomId }, "tick failed");
       }
+      this.tickStats.record(performance.now() - started);
     }
 
     /** Durable before visible: the tick's messages are committed in one transaction first. */

@@ -1,5 +1,14 @@
 import type { MessageData, Result, RoomData } from "@mesh/schema";
 import type { SendPayload } from "./inputs.ts";
+import type { TickSummary } from "./tick-stats.ts";
+
+export interface RoomStats {
+  tick: number;
+  participants: number;
+  sockets: number;
+  /** Over the last minute: `reset` starts a fresh window. */
+  tickMs: TickSummary;
+}
 
 /** What the rest of the server may ask of a live room. */
 export interface LiveRoom {
@@ -9,6 +18,7 @@ export interface LiveRoom {
   /** The stored room was edited (name, topic): show it. */
   roomChanged(room: RoomData): void;
   online(): number;
+  stats(reset?: boolean): RoomStats;
   shutdown(code: number, reason: string): Promise<void>;
 }
 

@@ -72,6 +72,12 @@ export function roomRoutes(services: Services): Router {
     res.json({ ok: true });
   });
 
+  router.get("/api/rooms/:id/stats", session, can("manage_rooms"), (req, res) => {
+    const room = rooms.get(req.params.id as string);
+    if (!room) return sendError(res, ErrorCode.NotFound, `no live room '${req.params.id}'`);
+    res.json(room.stats(req.query.reset === "true"));
+  });
+
   router.get("/api/rooms/:id/messages", session, can("view_rooms"), (req, res) => {
     const id = req.params.id as string;
     if (!db.rooms.get(id)) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
