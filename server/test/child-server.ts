@@ -13,8 +13,17 @@ export interface ChildServer {
 }
 
 /** Run `npm start`'s entry point in a child process, as a user would, and wait for its URL. */
-export function runServerProcess(env: Record<string, string>, args: string[] = []): ChildServer & { ready: Promise<string> } {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts", ...args], {
+export function runServerProcess(
+  env: Record<string, string>,
+  args: string[] = [],
+  how: "node" | "npm start" = "node",
+): ChildServer & { ready: Promise<string> } {
+  // "npm start" is the README's own command; "node" skips npm so signals reach the server directly.
+  const [command, argv] =
+    how === "npm start"
+      ? ["npm", ["start", "--silent", "--", ...args]]
+      : [process.execPath, ["--import", "tsx", "server/src/main.ts", ...args]];
+  const child = spawn(command, argv, {
     cwd: ROOT,
     env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
