@@ -1,6 +1,6 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { JoinErrorCode, ROOM_TYPE, RoomState } from "@mesh/schema";
-import { MeshRest } from "./rest.ts";
+import { MeshRest, MeshRestError } from "./rest.ts";
 import { MeshRoom } from "./room.ts";
 
 export interface ConnectOptions {
@@ -48,7 +48,14 @@ export class MeshClient {
   }
 
   async join(roomId: string, options: JoinOptions = {}): Promise<MeshRoom> {
-    const participantId = await this.me();
+    let participantId: string;
+    try {
+      participantId = await this.me();
+    } catch (error) {
+      // A refused token is the same failure whether REST or the socket notices it first.
+      if (error instanceof MeshRestError && error.status === 401) throw new MeshJoinError(JoinErrorCode.AuthFailed, error.message);
+      throw error;
+    }
     let room: Room<unknown, RoomState>;
     try {
       room = await this.colyseus.joinOrCreate<RoomState>(ROOM_TYPE, { room: roomId, token: this.options.token }, RoomState);

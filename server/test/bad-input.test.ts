@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MeshJoinError, type MeshRoom } from "@mesh/bots";
-import { type ErrorPayload, MAX_TEXT_LENGTH } from "@mesh/schema";
+import { Client } from "@colyseus/sdk";
+import { connect, MeshJoinError, type MeshRoom } from "@mesh/bots";
+import { type ErrorPayload, MAX_TEXT_LENGTH, ROOM_TYPE } from "@mesh/schema";
 import { registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
 
 describe("bad input from a careless or hostile client", () => {
@@ -134,14 +135,19 @@ describe("bad input from a careless or hostile client", () => {
   });
 
   describe("tokens at join", () => {
+    /** Join through the SDK, and straight through Colyseus, so the socket's own check is tested. */
     const joinWith = async (token: string, room = "lobby") => {
-      const { connect } = await import("@mesh/bots");
-      const client = connect({ url: server.url, token });
-      // me() would already fail with a bad token; go straight to the socket.
-      Object.assign(client, { me: async () => "nobody" });
+      const raw = new Client(server.url);
+      const direct = await raw.joinOrCreate(ROOM_TYPE, { room, token }).then(
+        () => undefined,
+        (error: { code?: number; message?: string }) => error,
+      );
+      if (!direct) throw new Error("the socket accepted the join");
       try {
-        await client.join(room);
+        await connect({ url: server.url, token }).join(room);
       } catch (error) {
+        // The SDK reports the same code the socket refused with.
+        expect((error as MeshJoinError).code).toBe(direct.code);
         return error;
       }
       throw new Error("join was accepted");
