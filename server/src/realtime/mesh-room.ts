@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Client, ErrorCode as ColyseusErrorCode, Room, ServerError } from "@colyseus/core";
 import type { Sim, TickResult } from "@mesh/sim";
-import { createSim } from "@mesh/sim";
+import { createSim, DEFAULT_CAPACITY } from "@mesh/sim";
 import {
   type ClientMessagePayloads,
   ClientMessage,
@@ -85,6 +85,8 @@ export function defineMeshRoom(services: Services) {
       this.autoDispose = false;
       // Past our polite per-participant limit, a client this far gone is dropped outright.
       this.maxMessagesPerSecond = HARD_FLOOD_PER_S;
+      // Sockets are at least participants, so a full room refuses joins before the world could.
+      this.maxClients = DEFAULT_CAPACITY;
       this.state = new RoomState();
       this.state.roomId = room.id;
       this.state.name = room.name;
@@ -310,6 +312,9 @@ export function defineMeshRoom(services: Services) {
       const started = performance.now();
       try {
         const result = this.sim.step();
+        for (const { input, error } of result.rejected) {
+          log.warn({ room: this.meshRoomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");
+        }
         this.persist(result);
         syncState(this.state, this.sim, result, this.members);
         this.broadcastPatch();
