@@ -186,4 +186,18 @@ describe("permissions at the moment of use", () => {
       await modRoom.leave();
     });
   });
+  it("records the privileged actions above in a verifiable audit log", async () => {
+    const { entries, verified } = await owner.rest.request<{
+      entries: { action: string; actorId: string; target: string }[];
+      verified: { ok: boolean; count: number };
+    }>("GET", "/api/audit?verify=true&limit=1000");
+    expect(verified.ok).toBe(true);
+    expect(verified.count).toBe(entries.length);
+    const seen = (action: string, actorId: string, target: string) =>
+      entries.some((e) => e.action === action && e.actorId === actorId && e.target === target);
+    expect(seen("role.assign", owner.participant.id, moderator.participant.id)).toBe(true);
+    expect(seen("kick", moderator.participant.id, member.participant.id)).toBe(true);
+    expect(seen("role.create", admin.participant.id, "helper")).toBe(true);
+    expect(entries.some((e) => e.action === "mute" && e.actorId === moderator.participant.id)).toBe(true);
+  });
 });
