@@ -1,5 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
-import { JoinErrorCode, ROOM_TYPE, RoomState } from "@mesh/schema";
+import { JoinErrorCode, PROTOCOL_VERSION, ROOM_TYPE, RoomState } from "@mesh/schema";
 import { MeshRest, MeshRestError } from "./rest.ts";
 import { MeshRoom } from "./room.ts";
 
@@ -58,7 +58,7 @@ export class MeshClient {
     }
     let room: Room<unknown, RoomState>;
     try {
-      room = await this.colyseus.joinOrCreate<RoomState>(ROOM_TYPE, { room: roomId, token: this.options.token }, RoomState);
+      room = await this.colyseus.joinOrCreate<RoomState>(ROOM_TYPE, { room: roomId, token: this.options.token, protocol: PROTOCOL_VERSION }, RoomState);
     } catch (error) {
       const { code, message } = error as { code?: number; message?: string };
       throw new MeshJoinError(code ?? 0, message ?? String(error));

@@ -10,6 +10,9 @@ export const TICK_MS = 1000 / TICK_HZ;
 /** How many room messages (and DMs) the synced state keeps; older ones come from REST history. */
 export const MESSAGE_WINDOW = 100;
 export const MAX_TEXT_LENGTH = 8000;
+/** Sockets one participant may hold in one room (tabs, devices); more are refused at join. */
+export const MAX_SOCKETS_PER_PARTICIPANT = 8;
+
 /** Frames larger than this close the offending connection with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
@@ -81,10 +84,17 @@ export const CloseCode = {
   AccessRevoked: 4005,
 } as const;
 
-/** Colyseus join refusal codes (the SDK's `joinOrCreate` rejects with these). */
+/**
+ * Join refusal codes (the SDK's `joinOrCreate` rejects with these). Colyseus answers
+ * matchmaking over HTTP and uses the code as the status, so they stay in 400–599.
+ */
 export const JoinErrorCode = {
   /** Colyseus ErrorCode.AUTH_FAILED (525): bad, expired or revoked token. */
   AuthFailed: 525,
   /** Colyseus ErrorCode.MATCHMAKE_INVALID_CRITERIA (521): unknown room id. */
   UnknownRoom: 521,
+  /** The join's optional `protocol` option names a version this server does not speak. */
+  ProtocolMismatch: 426,
+  /** Too many joins in a short time, or too many sockets of one participant in one room. */
+  TooMany: 429,
 } as const;

@@ -77,6 +77,9 @@ async function listen(colyseus: Server, port: number, host: string): Promise<voi
 Encoder.BUFFER_SIZE = 512 * 1024;
 
 const SESSION_SWEEP_MS = 10_000;
+/** Joins per participant: plenty for tabs and reconnects, too few to churn the matchmaker. */
+const JOINS_PER_S = 2;
+const JOIN_BURST = 20;
 
 /** Build and start everything on one port: REST, Colyseus rooms, static pages. */
 export interface StartOptions {
@@ -110,6 +113,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     limits: {
       inputs: new KeyedRateLimiter(config.ratePerS, config.rateBurst),
       auth: new KeyedRateLimiter(config.authRatePerMin / 60, config.authRatePerMin),
+      joins: new KeyedRateLimiter(JOINS_PER_S, JOIN_BURST),
     },
     startedAt: Date.now(),
   };

@@ -10,6 +10,8 @@ import {
   ErrorCode,
   type ErrorPayload,
   isClientMessageType,
+  JoinErrorCode,
+  MAX_SOCKETS_PER_PARTICIPANT,
   MESSAGE_WINDOW,
   messageFromData,
   type MessageData,
@@ -21,21 +23,12 @@ import {
   TICK_HZ,
 } from "@mesh/schema";
 import { decide, type SendPayload } from "./inputs.ts";
+import { authenticateJoin, type ClientAuth, type JoinOptions } from "./join.ts";
 import { type Member, syncState, toData, trustOf } from "./state-sync.ts";
 import type { LiveRoom, RoomStats } from "./room-registry.ts";
 import { TickStats } from "./tick-stats.ts";
 import type { Services } from "./services.ts";
 
-export interface JoinOptions {
-  room?: unknown;
-  token?: unknown;
-}
-
-/** What onAuth hands onJoin as `client.auth`. */
-export interface ClientAuth {
-  userId: string;
-  sessionId: string;
-}
 
 type MeshClient = Client<{ auth: ClientAuth }>;
 
@@ -44,20 +37,6 @@ const HARD_FLOOD_PER_S = 2000;
 
 
 type PendingSend = (result: Result<MessageData>) => void;
-
-/** Authenticate a join: a live session token for an existing participant, into an existing room. */
-export async function authenticateJoin(services: Services, options: JoinOptions): Promise<ClientAuth> {
-  const claims = await services.tokens.verify(options.token);
-  if (!claims || !services.db.sessions.isActive(claims.sessionId, Date.now())) {
-    throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "invalid, expired or revoked token: log in again");
-  }
-  if (typeof options.room !== "string" || !services.db.rooms.get(options.room)) {
-    throw new ServerError(ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA, `unknown room '${String(options.room)}'`);
-  }
-  const allowed = services.gate.authorize(claims.userId, "view_rooms", { roomId: options.room });
-  if (!allowed.ok) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, allowed.error.message);
-  return claims;
-}
 
 /** The Colyseus room class bound to this server's services (rooms stay thin: rules live in sim). */
 export function defineMeshRoom(services: Services) {
@@ -71,6 +50,8 @@ export function defineMeshRoom(services: Services) {
     private readonly members = new Map<string, Member>();
     private readonly pendingSends = new Map<string, PendingSend>();
     private readonly tickStats = new TickStats();
+    /** Sockets whose join went through: a refused join still gets onLeave, and must not count. */
+    private readonly counted = new WeakSet<MeshClient>();
 
     static async onAuth(_token: string, options: JoinOptions): Promise<ClientAuth> {
       return authenticateJoin(services, options);
@@ -116,8 +97,12 @@ export function defineMeshRoom(services: Services) {
         client.leave(CloseCode.SessionRevoked, "account no longer exists");
         return;
       }
-      services.connections.add(client, auth.userId, auth.sessionId);
       const member = this.members.get(auth.userId);
+      if (member && member.sockets >= MAX_SOCKETS_PER_PARTICIPANT) {
+        throw new ServerError(JoinErrorCode.TooMany, `at most ${MAX_SOCKETS_PER_PARTICIPANT} connections per participant in a room`);
+      }
+      services.connections.add(client, auth.userId, auth.sessionId);
+      this.counted.add(client);
       if (member) {
         member.sockets++;
         return;
@@ -142,7 +127,7 @@ export function defineMeshRoom(services: Services) {
     onLeave(client: MeshClient): void {
       const auth = client.auth as ClientAuth | undefined;
       services.connections.remove(client);
-      if (!auth) return;
+      if (!auth || !this.counted.delete(client)) return;
       const member = this.members.get(auth.userId);
       if (!member) return;
       member.sockets--;

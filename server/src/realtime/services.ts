@@ -16,7 +16,7 @@ export interface Services {
   tokens: TokenService;
   connections: Connections;
   rooms: RoomRegistry;
-  /** Per participant, for every input (realtime and REST sends together); per address, for auth. */
-  limits: { inputs: KeyedRateLimiter; auth: KeyedRateLimiter };
+  /** Per participant: every input (realtime and REST together), and joins; per address: auth. */
+  limits: { inputs: KeyedRateLimiter; auth: KeyedRateLimiter; joins: KeyedRateLimiter };
   startedAt: number;
 }
