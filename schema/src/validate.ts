@@ -92,7 +92,8 @@ export const createRoomSchema = z.strictObject({
   depth: z.number().int().min(4).max(4096).optional(),
   exits: z.partialRecord(exitDirection, roomIdSchema).optional(),
 });
-export const patchRoomSchema = createRoomSchema.omit({ id: true }).partial();
+/** A live room's floor size is fixed at creation (its world is sized by it). */
+export const patchRoomSchema = createRoomSchema.omit({ id: true, width: true, depth: true }).partial();
 export const restMessageSchema = clientMessageSchemas[ClientMessage.SendMessage];
 export const historyQuerySchema = z.object({
   before: z.coerce.number().int().min(1).optional(),

@@ -52,6 +52,9 @@ describe("rooms, settings and REST limits", () => {
     await owner.rest.request("PATCH", "/api/rooms/workshop", { name: "Big Workshop", topic: "more tools" });
     await waitFor("renamed in state", () => room.state.name === "Big Workshop" && room.state.topic === "more tools");
 
+    const resize = owner.rest.request("PATCH", "/api/rooms/workshop", { width: 100 });
+    await expect(resize).rejects.toMatchObject({ status: 400, code: "bad_input" });
+
     const dup = member.rest.request("POST", "/api/rooms", { id: "workshop", name: "again" });
     await expect(dup).rejects.toMatchObject({ status: 409, code: "conflict" });
 
