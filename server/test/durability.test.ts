@@ -21,6 +21,9 @@ describe("no acknowledged message is lost to kill -9", () => {
     room.onMessage((m) => seen.set(m.nonce, m));
     // Acknowledged one by one: each is in state, hence committed, before the next is sent.
     for (let i = 0; i < 25; i++) await room.sendAndWait(`acked ${i}`, { nonce: `acked-${i}` });
+    // Acknowledged over REST: a 201 means stored.
+    const restAcked: MessageData[] = [];
+    for (let i = 0; i < 10; i++) restAcked.push(await rest.postMessage("lobby", { text: `rest ${i}`, nonce: `rest-${i}` }));
     // Then a stream in flight when the process dies.
     const inFlight = Array.from({ length: 300 }, (_, i) => `flight-${i}`);
     for (const nonce of inFlight) room.send(`in flight ${nonce}`, { nonce });
@@ -41,13 +44,14 @@ describe("no acknowledged message is lost to kill -9", () => {
       for (const [nonce, message] of sawBeforeDeath) {
         expect(byNonce.get(nonce), nonce).toMatchObject({ id: message.id, seq: message.seq, text: message.text });
       }
+      for (const message of restAcked) expect(byNonce.get(message.nonce)).toEqual(message);
       expect(new Set(history.map((m) => m.nonce)).size).toBe(history.length);
       expect(history.map((m) => m.seq)).toEqual(history.map((_, i) => i + 1));
 
       // The client resends everything it never saw acknowledged, with the same nonces: nothing doubles.
       for (const nonce of inFlight) await again.postMessage("lobby", { text: `in flight ${nonce}`, nonce });
       const after = await again.history("lobby", { limit: 500 });
-      expect(after).toHaveLength(25 + inFlight.length);
+      expect(after).toHaveLength(25 + restAcked.length + inFlight.length);
       expect(new Set(after.map((m) => m.nonce)).size).toBe(after.length);
       expect(after.map((m) => m.seq)).toEqual(after.map((_, i) => i + 1));
     } finally {
