@@ -69,3 +69,22 @@ describe("replay", () => {
     expect(again.snapshot()).toEqual(sim.snapshot());
   });
 });
+
+describe("checkpoint", () => {
+  it("bounds the log, and the checkpoint plus the log since still replays to the same state", () => {
+    const options: SimOptions = { roomId: "checkpoint" };
+    const sim = createSim({ ...options, record: true });
+    const rand = lcg(99);
+    let checkpoint: SimSnapshot = sim.checkpoint();
+    for (let tick = 1; tick <= 300; tick++) {
+      for (const input of scriptedInputs(tick, rand)) sim.enqueue(input);
+      sim.step();
+      if (tick % 100 === 0) checkpoint = sim.checkpoint();
+      if (tick === 250) break;
+    }
+    expect(checkpoint.tick).toBe(200);
+    expect(sim.log?.every((entry) => entry.tick > 200)).toBe(true);
+    const again = replay(options, checkpoint, sim.log ?? [], sim.tick);
+    expect(again.snapshot()).toEqual(sim.snapshot());
+  });
+});

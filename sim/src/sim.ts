@@ -36,6 +36,8 @@ export interface Sim {
   participants(): IterableIterator<string>;
   entityCount(): number;
   snapshot(): SimSnapshot;
+  /** Snapshot now and start the recorded log afresh from here: bounds a long-running log. */
+  checkpoint(): SimSnapshot;
 }
 
 export function createSim(options: SimOptions, snapshot?: SimSnapshot): Sim {
@@ -99,5 +101,10 @@ export function createSim(options: SimOptions, snapshot?: SimSnapshot): Sim {
     participants: () => ctx.eidOf.keys(),
     entityCount: () => ctx.eidOf.size,
     snapshot: () => takeSnapshot(world, ctx),
+    checkpoint: () => {
+      const snapshot = takeSnapshot(world, ctx);
+      if (log !== undefined) log.length = 0;
+      return snapshot;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Client, ErrorCode as ColyseusErrorCode, Room, ServerError } from "@colyseus/core";
-import type { Sim, TickResult } from "@mesh/sim";
+import type { Sim, SimOptions, SimSnapshot, TickResult } from "@mesh/sim";
 import { createSim, DEFAULT_CAPACITY } from "@mesh/sim";
 import {
   type ClientMessagePayloads,
@@ -25,12 +25,15 @@ import {
 import { decide, type SendPayload } from "./inputs.ts";
 import { authenticateJoin, type ClientAuth, type JoinOptions } from "./join.ts";
 import { type Member, syncState, toData, trustOf } from "./state-sync.ts";
-import type { LiveRoom, RoomStats } from "./room-registry.ts";
+import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { TickStats } from "./tick-stats.ts";
 import type { Services } from "./services.ts";
 
 
 type MeshClient = Client<{ auth: ClientAuth }>;
+
+/** Ticks between replay checkpoints: the recorded log covers one to two minutes. */
+const REPLAY_WINDOW_TICKS = 60 * TICK_HZ;
 
 /** Frames per second on one socket after which Colyseus closes it without reading further. */
 const HARD_FLOOD_PER_S = 2000;
@@ -45,6 +48,9 @@ export function defineMeshRoom(services: Services) {
   return class MeshRoom extends Room<{ state: RoomState; client: MeshClient }> implements LiveRoom {
     meshRoomId = "";
     private sim!: Sim;
+    private simOptions!: SimOptions;
+    /** Where the recorded input log starts; renewed every REPLAY_WINDOW_TICKS so it stays small. */
+    private checkpoint!: SimSnapshot;
     private width = 0;
     private depth = 0;
     private readonly members = new Map<string, Member>();
@@ -73,7 +79,9 @@ export function defineMeshRoom(services: Services) {
       this.state.name = room.name;
       this.state.topic = room.topic;
       for (const stored of db.messages.recent(room.id, MESSAGE_WINDOW)) this.state.messages.push(messageFromData(stored));
-      this.sim = createSim({ roomId: room.id, width: room.width, depth: room.depth, lastSeq: db.messages.maxSeq(room.id) });
+      this.simOptions = { roomId: room.id, width: room.width, depth: room.depth };
+      this.sim = createSim({ ...this.simOptions, lastSeq: db.messages.maxSeq(room.id), record: true });
+      this.checkpoint = this.sim.checkpoint();
 
       for (const type of Object.values(ClientMessage)) {
         this.onMessage(type, (client: MeshClient, payload: unknown) => this.handle(client, type, payload));
@@ -176,6 +184,10 @@ export function defineMeshRoom(services: Services) {
 
     online(): number {
       return this.members.size;
+    }
+
+    replayRecord(): ReplayRecord {
+      return { options: this.simOptions, snapshot: this.checkpoint, log: this.sim.log ?? [], now: this.sim.snapshot() };
     }
 
     stats(reset = false): RoomStats {
@@ -296,6 +308,7 @@ export function defineMeshRoom(services: Services) {
     private tick(): void {
       const started = performance.now();
       try {
+        if (this.sim.tick % REPLAY_WINDOW_TICKS === 0) this.checkpoint = this.sim.checkpoint();
         const result = this.sim.step();
         for (const { input, error } of result.rejected) {
           log.warn({ room: this.meshRoomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");

@@ -1,6 +1,15 @@
+import type { InputLog, SimOptions, SimSnapshot } from "@mesh/sim";
 import type { MessageData, Result, RoomData } from "@mesh/schema";
 import type { SendPayload } from "./inputs.ts";
 import type { TickSummary } from "./tick-stats.ts";
+
+/** Everything needed to re-run a room's last minute or two: `replay(options, snapshot, log, now.tick)` gives `now`. */
+export interface ReplayRecord {
+  options: SimOptions;
+  snapshot: SimSnapshot;
+  log: InputLog;
+  now: SimSnapshot;
+}
 
 export interface RoomStats {
   tick: number;
@@ -19,6 +28,7 @@ export interface LiveRoom {
   roomChanged(room: RoomData): void;
   online(): number;
   stats(reset?: boolean): RoomStats;
+  replayRecord(): ReplayRecord;
   shutdown(code: number, reason: string): Promise<void>;
 }
 

@@ -78,6 +78,13 @@ export function roomRoutes(services: Services): Router {
     res.json(room.stats(req.query.reset === "true"));
   });
 
+  // The recent input log carries message text, so only the mesh's owner reads it.
+  router.get("/api/rooms/:id/replay", session, can("manage_mesh"), (req, res) => {
+    const room = rooms.get(req.params.id as string);
+    if (!room) return sendError(res, ErrorCode.NotFound, `no live room '${req.params.id}'`);
+    res.json(room.replayRecord());
+  });
+
   router.get("/api/rooms/:id/messages", session, can("view_rooms"), (req, res) => {
     const id = req.params.id as string;
     if (!db.rooms.get(id)) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
