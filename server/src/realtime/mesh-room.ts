@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Client, ErrorCode as ColyseusErrorCode, Room, ServerError } from "@colyseus/core";
-import type { Sim, SimOptions, SimSnapshot, TickResult } from "@mesh/sim";
+import type { Sim, SimInput, SimOptions, SimSnapshot, TickResult } from "@mesh/sim";
 import { createSim, DEFAULT_CAPACITY } from "@mesh/sim";
 import {
   type ClientMessagePayloads,
@@ -34,6 +34,8 @@ type MeshClient = Client<{ auth: ClientAuth }>;
 
 /** Ticks between replay checkpoints: the recorded log covers one to two minutes. */
 const REPLAY_WINDOW_TICKS = 60 * TICK_HZ;
+/** A busy room checkpoints sooner, so the log's memory stays bounded whatever the load. */
+const MAX_LOGGED_INPUTS = 50_000;
 
 /** Frames per second on one socket after which Colyseus closes it without reading further. */
 const HARD_FLOOD_PER_S = 2000;
@@ -51,6 +53,7 @@ export function defineMeshRoom(services: Services) {
     private simOptions!: SimOptions;
     /** Where the recorded input log starts; renewed every REPLAY_WINDOW_TICKS so it stays small. */
     private checkpoint!: SimSnapshot;
+    private inputsSinceCheckpoint = 0;
     private width = 0;
     private depth = 0;
     private readonly members = new Map<string, Member>();
@@ -124,7 +127,7 @@ export function defineMeshRoom(services: Services) {
       });
       // Spawn near the middle so newcomers see each other; Math.random is fine at the edge.
       const spread = 4;
-      this.sim.enqueue({
+      this.enqueue({
         kind: "join",
         participantId: auth.userId,
         x: this.width / 2 + (Math.random() - 0.5) * spread,
@@ -141,7 +144,7 @@ export function defineMeshRoom(services: Services) {
       member.sockets--;
       if (member.sockets > 0) return;
       this.members.delete(auth.userId);
-      this.sim.enqueue({ kind: "leave", participantId: auth.userId });
+      this.enqueue({ kind: "leave", participantId: auth.userId });
     }
 
     onDispose(): void {
@@ -233,7 +236,7 @@ export function defineMeshRoom(services: Services) {
       const action = decision.value;
       switch (action.kind) {
         case "sim":
-          this.sim.enqueue(action.input);
+          this.enqueue(action.input);
           return;
         case "send": {
           const accepted = this.acceptSend(auth.userId, action.actor.participant.name, action.payload);
@@ -255,7 +258,7 @@ export function defineMeshRoom(services: Services) {
             this.reply(client, ErrorCode.NotFound, "that participant is not in this room", ref);
             return;
           }
-          this.sim.enqueue({ kind: "mute", participantId: action.targetId, ticks: action.seconds * TICK_HZ });
+          this.enqueue({ kind: "mute", participantId: action.targetId, ticks: action.seconds * TICK_HZ });
           db.audit.append({
             actorId: auth.userId,
             action: "mute",
@@ -283,7 +286,7 @@ export function defineMeshRoom(services: Services) {
       }
       const id = randomUUID();
       const role = this.members.get(authorId)?.role ?? gate.actor(authorId)?.role.name ?? "";
-      this.sim.enqueue({
+      this.enqueue({
         kind: "say",
         participantId: authorId,
         id,
@@ -303,12 +306,21 @@ export function defineMeshRoom(services: Services) {
       client.send(ServerMessage.Error, payload);
     }
 
+    /** Every input reaches the world through here, so the replay log's size is known. */
+    private enqueue(input: SimInput): void {
+      this.inputsSinceCheckpoint++;
+      this.sim.enqueue(input);
+    }
+
     // ---- tick -----------------------------------------------------------------------------
 
     private tick(): void {
       const started = performance.now();
       try {
-        if (this.sim.tick % REPLAY_WINDOW_TICKS === 0) this.checkpoint = this.sim.checkpoint();
+        if (this.sim.tick % REPLAY_WINDOW_TICKS === 0 || this.inputsSinceCheckpoint > MAX_LOGGED_INPUTS) {
+          this.checkpoint = this.sim.checkpoint();
+          this.inputsSinceCheckpoint = 0;
+        }
         const result = this.sim.step();
         for (const { input, error } of result.rejected) {
           log.warn({ room: this.meshRoomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");
