@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Client, ErrorCode as ColyseusErrorCode, Room, ServerError } from "@colyseus/core";
-import type { Sim, SimInput, SimOptions, SimSnapshot, TickResult } from "@mesh/sim";
+import type { Sim, SimInput, SimOptions, SimSnapshot, } from "@mesh/sim";
 import { createSim, DEFAULT_CAPACITY } from "@mesh/sim";
 import {
   type ClientMessagePayloads,
@@ -23,8 +23,9 @@ import {
   TICK_HZ,
 } from "@mesh/schema";
 import { decide, type SendPayload } from "./inputs.ts";
+import { MessageOutbox } from "./outbox.ts";
 import { authenticateJoin, type ClientAuth, type JoinOptions } from "./join.ts";
-import { type Member, syncState, toData, trustOf } from "./state-sync.ts";
+import { type Member, syncState, trustOf } from "./state-sync.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { TickStats } from "./tick-stats.ts";
 import type { Services } from "./services.ts";
@@ -41,7 +42,6 @@ const MAX_LOGGED_INPUTS = 50_000;
 const HARD_FLOOD_PER_S = 2000;
 
 
-type PendingSend = (result: Result<MessageData>) => void;
 
 /** The Colyseus room class bound to this server's services (rooms stay thin: rules live in sim). */
 export function defineMeshRoom(services: Services) {
@@ -57,7 +57,7 @@ export function defineMeshRoom(services: Services) {
     private width = 0;
     private depth = 0;
     private readonly members = new Map<string, Member>();
-    private readonly pendingSends = new Map<string, PendingSend>();
+    private outbox!: MessageOutbox;
     private readonly tickStats = new TickStats();
     /** Sockets whose join went through: a refused join still gets onLeave, and must not count. */
     private readonly counted = new WeakSet<MeshClient>();
@@ -85,6 +85,11 @@ export function defineMeshRoom(services: Services) {
       this.simOptions = { roomId: room.id, width: room.width, depth: room.depth };
       this.sim = createSim({ ...this.simOptions, lastSeq: db.messages.maxSeq(room.id), record: true });
       this.checkpoint = this.sim.checkpoint();
+      this.outbox = new MessageOutbox(room.id, db, log, (authorId, ref, message) => {
+        for (const client of this.clients) {
+          if ((client.auth as ClientAuth).userId === authorId) this.reply(client, ErrorCode.Internal, message, ref);
+        }
+      });
 
       for (const type of Object.values(ClientMessage)) {
         this.onMessage(type, (client: MeshClient, payload: unknown) => this.handle(client, type, payload));
@@ -149,8 +154,7 @@ export function defineMeshRoom(services: Services) {
 
     onDispose(): void {
       services.rooms.remove(this);
-      for (const resolve of this.pendingSends.values()) resolve(err(ErrorCode.NotFound, "room closed"));
-      this.pendingSends.clear();
+      this.outbox.close();
       log.info({ room: this.meshRoomId }, "room closed");
     }
 
@@ -164,7 +168,7 @@ export function defineMeshRoom(services: Services) {
       if (!accepted.ok) return Promise.resolve(accepted);
       if (typeof accepted.value !== "string") return Promise.resolve(ok(accepted.value));
       const id = accepted.value;
-      return new Promise((resolve) => this.pendingSends.set(id, resolve));
+      return this.outbox.wait(id);
     }
 
     roleChanged(participantId: string, role: string): void {
@@ -325,55 +329,13 @@ export function defineMeshRoom(services: Services) {
         for (const { input, error } of result.rejected) {
           log.warn({ room: this.meshRoomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");
         }
-        this.persist(result);
+        this.outbox.flush(result, this.sim);
         syncState(this.state, this.sim, result, this.members);
         this.broadcastPatch();
       } catch (error) {
         log.error({ err: error, room: this.meshRoomId }, "tick failed");
       }
       this.tickStats.record(performance.now() - started);
-    }
-
-    /** Durable before visible: the tick's messages are committed in one transaction first. */
-    private persist(result: TickResult): void {
-      const rows = result.appended.map(toData);
-      if (rows.length > 0) {
-        try {
-          db.messages.appendBatch(rows);
-        } catch (error) {
-          // Nothing of the batch is stored; the authors' nonces let their clients resend.
-          log.error({ err: error, room: this.meshRoomId, count: rows.length }, "message batch not stored");
-          this.sim.rewindSeq(result.appended[0].seq - 1);
-          for (const row of rows) this.refuseUnstored(row);
-          result.appended.length = 0;
-          return;
-        }
-      }
-      for (const row of rows) this.settle(row.id, ok(row));
-      for (const duplicate of result.duplicates) {
-        const stored = db.messages.findByNonce(this.meshRoomId, duplicate.input.participantId, duplicate.input.nonce);
-        this.settle(duplicate.input.id, stored ? ok(stored) : err(ErrorCode.Internal, "duplicate of an unstored message"));
-      }
-    }
-
-    /** Tell the author (REST caller or sockets) that a message was not stored, so they resend it. */
-    private refuseUnstored(row: MessageData): void {
-      const message = "message not stored; resend it with the same nonce";
-      if (this.pendingSends.has(row.id)) {
-        this.settle(row.id, err(ErrorCode.Internal, message));
-        return;
-      }
-      const ref = row.nonce ? `${ClientMessage.SendMessage}:${row.nonce}` : ClientMessage.SendMessage;
-      for (const client of this.clients) {
-        if ((client.auth as ClientAuth).userId === row.authorId) this.reply(client, ErrorCode.Internal, message, ref);
-      }
-    }
-
-    private settle(id: string, result: Result<MessageData>): void {
-      const resolve = this.pendingSends.get(id);
-      if (!resolve) return;
-      this.pendingSends.delete(id);
-      resolve(result);
     }
 
   };
