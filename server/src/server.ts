@@ -32,7 +32,8 @@ export class StartupError extends Error {}
 
 function prepareDataDir(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    // Password hashes and the signing key live here: readable by the server's user only.
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.accessSync(dir, fs.constants.W_OK);
     const probe = path.join(dir, `.write-test-${process.pid}`);
     fs.writeFileSync(probe, "");
@@ -89,7 +90,9 @@ export interface StartOptions {
 
 export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
   prepareDataDir(config.dataDir);
-  const db = openDatabase(path.join(config.dataDir, "mesh.sqlite"));
+  const dbFile = path.join(config.dataDir, "mesh.sqlite");
+  const db = openDatabase(dbFile);
+  fs.chmodSync(dbFile, 0o600); // SQLite gives its -wal and -shm files the same mode
   if (!db.rooms.get(DEFAULT_ROOM_ID)) {
     db.rooms.create({
       id: DEFAULT_ROOM_ID,

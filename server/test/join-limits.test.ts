@@ -2,7 +2,7 @@ import { Client } from "@colyseus/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MeshJoinError, type MeshRoom } from "@mesh/bots";
 import { JoinErrorCode, MAX_SOCKETS_PER_PARTICIPANT, ROOM_TYPE } from "@mesh/schema";
-import { registerUser, startTestServer, type TestServer, waitFor } from "./harness.ts";
+import { registerUser, startTestServer, type TestServer, ticksPass, waitFor } from "./harness.ts";
 
 describe("joins a hostile client might abuse", () => {
   let server: TestServer;
@@ -33,7 +33,7 @@ describe("joins a hostile client might abuse", () => {
     await waitFor("present", () => watcher.participant(user.participant.id));
     // The refused socket must not count as a departure: closing all but one keeps them present.
     for (const tab of tabs.slice(1)) await tab.leave();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await ticksPass(watcher, 5);
     expect(watcher.participant(user.participant.id)).toBeDefined();
     await tabs[0].leave();
     await waitFor("gone after the last tab", () => !watcher.participant(user.participant.id));

@@ -28,6 +28,9 @@ describe("the server process, as a user runs it", () => {
     // npm passes SIGTERM on to the server and then reports the signal as its own way out.
     expect([0, "SIGTERM"]).toContain(await stopProcess(server));
     await waitFor("the server's own clean exit", () => server.output().includes("stopped cleanly"));
+    // Only the server's user may read the database (password hashes) and the signing key.
+    expect(fs.statSync(path.join(dataDir, "mesh.sqlite")).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(dataDir, "jwt.key")).mode & 0o777).toBe(0o600);
     // The SQLite WAL was checkpointed into the main file on the way out.
     expect(fs.existsSync(path.join(dataDir, "mesh.sqlite-wal"))).toBe(false);
   });
