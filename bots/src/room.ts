@@ -1,4 +1,4 @@
-import type { Room } from "@colyseus/sdk";
+import { Callbacks, type Room } from "@colyseus/sdk";
 import {
   messageToData,
   ClientMessage,
@@ -56,8 +56,8 @@ export class MeshRoom {
   private readonly errorEvents = new Emitter<[ErrorPayload]>();
   private readonly changeEvents = new Emitter<[RoomState]>();
   private readonly presenceEvents = new Emitter<[PresenceEvent]>();
-  /** Who was present at the last state change, to tell arrivals and departures apart. */
-  private present = new Map<string, ParticipantView>();
+  /** Set when a patch added messages, so patches that only move people skip the feed. */
+  private messagesAdded = false;
   private readonly leaveEvents = new Emitter<[number, string | undefined]>();
   private readonly feed: MessageFeed;
   private readonly firstState: Promise<void>;
@@ -92,9 +92,23 @@ export class MeshRoom {
         resolve();
       });
     });
+    // Collection callbacks instead of diffing the whole state on every patch: the SDK also
+    // runs many clients in one process (benchmarks, bot hosts), where that cost multiplies.
+    const callbacks = Callbacks.get(this.room);
+    callbacks.onAdd("messages", () => {
+      this.messagesAdded = true;
+    });
+    callbacks.onAdd("participants", (participant) => {
+      this.presenceEvents.emit({ kind: "join", participant: toView(participant) });
+    });
+    callbacks.onRemove("participants", (participant) => {
+      this.presenceEvents.emit({ kind: "leave", participant: toView(participant) });
+    });
     this.room.onStateChange((state) => {
-      if (this.feed.lastSeq !== Number.POSITIVE_INFINITY) this.feed.notify();
-      this.diffPresence();
+      if (this.messagesAdded && this.feed.lastSeq !== Number.POSITIVE_INFINITY) {
+        this.messagesAdded = false;
+        this.feed.notify();
+      }
       this.changeEvents.emit(state);
     });
     this.room.onMessage(ServerMessage.Error, (payload: ErrorPayload) => this.errorEvents.emit(payload));
@@ -207,17 +221,6 @@ export class MeshRoom {
   /** Send any message type with any payload (for tools and tests of the server's validation). */
   sendRaw(type: string, payload: unknown): void {
     this.room.send(type, payload);
-  }
-
-  private diffPresence(): void {
-    const now = new Map(this.participants().map((p) => [p.id, p]));
-    for (const [id, participant] of now) {
-      if (!this.present.has(id)) this.presenceEvents.emit({ kind: "join", participant });
-    }
-    for (const [id, participant] of this.present) {
-      if (!now.has(id)) this.presenceEvents.emit({ kind: "leave", participant });
-    }
-    this.present = now;
   }
 
   /** Resolves once every message seen so far has been delivered to listeners. */
