@@ -1,12 +1,14 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { connect, MeshRest, type MeshRoom, type Session } from "@mesh/bots";
-import { createLogger, loadConfig, type RunningServer, startServer } from "@mesh/server";
+import { createLogger, loadConfig, startServer } from "@mesh/server";
 
-/** A real server in this process with its own data folder, and accounts made on demand. */
+/** A real server with its own data folder, and accounts made on demand. */
 export interface MeshWorld {
-  readonly server: RunningServer;
+  readonly server: { readonly url: string };
   /** The first `n` accounts, registering any not made yet. */
   sessions(n: number): Promise<Session[]>;
   /** Each session joins the lobby through the SDK (a few at a time); close() leaves them all. */
@@ -28,15 +30,64 @@ const mapLimited = async <T, R>(items: readonly T[], limit: number, work: (item:
   return out;
 };
 
-export const startMeshWorld = async (): Promise<MeshWorld> => {
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `npm start`'s entry point in a child process: the server gets a core of its own. */
+const startChild = (env: Record<string, string>): Promise<Running> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
+      cwd: ROOT,
+      // info: the start-up line carries the URL.
+      env: { ...process.env, ...env, LOG_LEVEL: "info", LOG_FORMAT: "json" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = new Promise<void>((done) => child.once("exit", () => done()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("bench server did not report its URL within 30 s"));
+    }, 30_000);
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      if (!match) return;
+      output = "";
+      clearTimeout(timer);
+      resolve({
+        url: match[1],
+        close: async () => {
+          child.kill("SIGTERM");
+          await exited;
+        },
+      });
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error("bench server exited before it was ready"));
+    });
+  });
+
+/**
+ * `same`: the server runs in this process (next to an in-process raw relay, for the hop
+ * comparison). `child`: in its own process, so many clients here do not starve its ticks.
+ */
+export const startMeshWorld = async (where: "same" | "child" = "same"): Promise<MeshWorld> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "mesh-bench-network-"));
-  let server: RunningServer;
+  // Every bench account registers from 127.0.0.1; the per-address sign-up limit is not under test.
+  const env = { PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: dataDir, LOG_LEVEL: "silent", MESH_AUTH_RATE_PER_MIN: "100000" };
+  let server: Running;
   try {
-    const loaded = loadConfig({ PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: dataDir, LOG_LEVEL: "silent" });
-    if (!loaded.ok) throw new Error(loaded.errors.join("; "));
-    // Every bench account registers from 127.0.0.1; the per-address sign-up limit is not under test.
-    const config = { ...loaded.value, authRatePerMin: 100_000 };
-    server = await startServer(config, createLogger(config.logLevel));
+    if (where === "child") server = await startChild(env);
+    else {
+      const loaded = loadConfig(env);
+      if (!loaded.ok) throw new Error(loaded.errors.join("; "));
+      server = await startServer(loaded.value, createLogger(loaded.value.logLevel));
+    }
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
