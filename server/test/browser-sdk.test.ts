@@ -1,12 +1,11 @@
-import fs from "node:fs";
+
 import path from "node:path";
 import { build } from "esbuild";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageData } from "@mesh/schema";
-import { registerUser, startTestServer, type TestServer, waitFor } from "./harness.ts";
+import { launchChromium, registerUser, startTestServer, type TestServer, waitFor } from "./harness.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SDK_ENTRY = path.resolve("bots/src/index.ts");
 
 /**
@@ -19,9 +18,6 @@ describe("the SDK in a real browser", () => {
   let bundle: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
-    }
     const built = await build({
       entryPoints: [SDK_ENTRY],
       bundle: true,
@@ -33,10 +29,7 @@ describe("the SDK in a real browser", () => {
     });
     bundle = built.outputFiles[0].text;
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

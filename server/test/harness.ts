@@ -59,3 +59,16 @@ export async function ticksPass(room: MeshRoom, ticks: number): Promise<void> {
   const target = room.tick + ticks;
   await waitFor(`tick ${target}`, () => room.tick >= target, 5000 + ticks * 100);
 }
+
+/** Debian's Chromium, headless, with the flags a machine without outside network needs. */
+export async function launchChromium(): Promise<import("playwright-core").Browser> {
+  const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!fs.existsSync(executablePath)) {
+    throw new Error(`no browser at ${executablePath}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
+  }
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+}
