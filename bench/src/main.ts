@@ -32,4 +32,9 @@ const main = async (argv: readonly string[]): Promise<number> => {
   return 0;
 };
 
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`[bench] failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}
