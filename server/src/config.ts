@@ -8,7 +8,7 @@ export const SETTINGS = [
   { env: "LOG_LEVEL", default: "info", help: "fatal, error, warn, info, debug, trace or silent" },
   { env: "LOG_FORMAT", default: "auto", help: "json, pretty, or auto (pretty on a terminal, JSON otherwise)" },
   { env: "MESH_SESSION_TTL_S", default: "604800", help: "session (login token) lifetime in seconds" },
-  { env: "MESH_RATE_PER_S", default: "30", help: "realtime messages a participant may send per second" },
+  { env: "MESH_RATE_PER_S", default: "30", help: "inputs a participant may send per second (realtime and REST together)" },
   { env: "MESH_RATE_BURST", default: "60", help: "burst allowance on top of the per-second rate" },
   { env: "MESH_AUTH_RATE_PER_MIN", default: "30", help: "register and login attempts per minute from one address" },
   { env: "MESH_TRUST_PROXY", default: "false", help: "true behind a reverse proxy, so limits see client addresses" },
