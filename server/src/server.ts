@@ -119,6 +119,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       joins: new KeyedRateLimiter(JOINS_PER_S, JOIN_BURST),
     },
     startedAt: Date.now(),
+    audit: (entry) => {
+      const stored = db.audit.append(entry);
+      log.info(
+        { audit: stored.seq, hash: stored.hash, action: stored.action, actor: stored.actorId, target: stored.target },
+        "audit",
+      );
+      return stored;
+    },
   };
 
   const defaultRole = services.gate.role(config.defaultRole);

@@ -25,6 +25,13 @@ describe("the server process, as a user runs it", () => {
     expect(health).toMatchObject({ ok: true, tickHz: 20, rooms: 1 });
     const page = await (await fetch(url)).text();
     expect(page).toContain("<title>The Mesh");
+    // Audit entries are logged with their chain hash, so the head of the chain lives outside the database too.
+    await fetch(`${url}/api/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "first", password: "correct horse battery" }),
+    });
+    await waitFor("audit line", () => /"audit":1,"hash":"[0-9a-f]{64}","action":"register"/.test(server.output()));
     // npm passes SIGTERM on to the server and then reports the signal as its own way out.
     expect([0, "SIGTERM"]).toContain(await stopProcess(server));
     await waitFor("the server's own clean exit", () => server.output().includes("stopped cleanly"));

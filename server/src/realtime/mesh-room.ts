@@ -254,7 +254,7 @@ export function defineMeshRoom(services: Services) {
             return;
           }
           for (const target of kicked) target.leave(CloseCode.Kicked, `kicked by ${auth.userId}`);
-          db.audit.append({ actorId: auth.userId, action: "kick", target: action.targetId, detail: { room: this.meshRoomId } });
+          services.audit({ actorId: auth.userId, action: "kick", target: action.targetId, detail: { room: this.meshRoomId } });
           return;
         }
         case "mute":
@@ -263,7 +263,7 @@ export function defineMeshRoom(services: Services) {
             return;
           }
           this.enqueue({ kind: "mute", participantId: action.targetId, ticks: action.seconds * TICK_HZ });
-          db.audit.append({
+          services.audit({
             actorId: auth.userId,
             action: "mute",
             target: action.targetId,

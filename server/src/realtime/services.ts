@@ -1,4 +1,4 @@
-import type { MeshDatabase } from "@mesh/persistence";
+import type { AuditEntry, MeshDatabase, NewAuditEntry } from "@mesh/persistence";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Config } from "../config.ts";
 import type { Gate } from "../gate/authorize.ts";
@@ -19,4 +19,6 @@ export interface Services {
   /** Per participant: every input (realtime and REST together), and joins; per address: auth. */
   limits: { inputs: KeyedRateLimiter; auth: KeyedRateLimiter; joins: KeyedRateLimiter };
   startedAt: number;
+  /** Append to the audit chain and log the entry with its hash, so the chain's head also lives outside the database. */
+  audit(entry: NewAuditEntry): AuditEntry;
 }

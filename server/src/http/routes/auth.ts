@@ -31,7 +31,7 @@ export function authRoutes(services: Services): Router {
     const role = db.users.count() === 0 ? "owner" : (db.settings.get("default_role") ?? services.config.defaultRole);
     const created = db.users.create({ id: randomUUID(), username: body.username, passwordHash, kind: "human", role });
     if (!created.ok) return sendError(res, created.error.code, created.error.message);
-    db.audit.append({ actorId: created.value.id, action: "register", target: created.value.id, detail: { role } });
+    services.audit({ actorId: created.value.id, action: "register", target: created.value.id, detail: { role } });
     log.info({ participant: created.value.id, role }, "account registered");
     res.status(201).json(await openSession(created.value));
   });
@@ -42,11 +42,11 @@ export function authRoutes(services: Services): Router {
     const account = db.users.findByUsername(body.username);
     const valid = await verifyPassword(account?.passwordHash ?? (await DUMMY_HASH), body.password);
     if (!account || !valid) {
-      db.audit.append({ actorId: account?.id ?? "", action: "login.failed", target: body.username, detail: { ip: req.ip } });
+      services.audit({ actorId: account?.id ?? "", action: "login.failed", target: body.username, detail: { ip: req.ip } });
       return sendError(res, ErrorCode.Unauthorized, "wrong username or password");
     }
     const { passwordHash: _hidden, ...participant } = account;
-    db.audit.append({ actorId: participant.id, action: "login", target: participant.id, detail: { ip: req.ip } });
+    services.audit({ actorId: participant.id, action: "login", target: participant.id, detail: { ip: req.ip } });
     res.json(await openSession(participant));
   });
 
@@ -54,7 +54,7 @@ export function authRoutes(services: Services): Router {
     const { sessionId, userId } = authOf(res);
     db.sessions.revoke(sessionId);
     const closed = services.connections.closeSession(sessionId, CloseCode.SessionRevoked, "logged out");
-    db.audit.append({ actorId: userId, action: "logout", target: userId, detail: { sockets: closed } });
+    services.audit({ actorId: userId, action: "logout", target: userId, detail: { sockets: closed } });
     res.json({ ok: true, closedSockets: closed });
   });
 

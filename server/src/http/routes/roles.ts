@@ -38,7 +38,7 @@ export function roleRoutes(services: Services): Router {
     if (gate.role(body.name)) return sendError(res, ErrorCode.Conflict, `role '${body.name}' already exists`);
     const created = db.roles.create({ name: body.name, priority: body.priority, permissions, createdBy: authOf(res).userId });
     if (!created.ok) return sendError(res, created.error.code, created.error.message);
-    db.audit.append({ actorId: authOf(res).userId, action: "role.create", target: body.name, detail: { permissions } });
+    services.audit({ actorId: authOf(res).userId, action: "role.create", target: body.name, detail: { permissions } });
     res.status(201).json(created.value);
   });
 
@@ -63,7 +63,7 @@ export function roleRoutes(services: Services): Router {
     if (!role.permissions.includes("view_rooms")) {
       services.connections.closeUser(targetId, CloseCode.AccessRevoked, "your role no longer allows viewing rooms");
     }
-    db.audit.append({
+    services.audit({
       actorId: authOf(res).userId,
       action: "role.assign",
       target: targetId,

@@ -41,7 +41,7 @@ export function roomRoutes(services: Services): Router {
     });
     if (!created.ok) return sendResult(res, created);
     await openRoom(created.value.id);
-    db.audit.append({ actorId: authOf(res).userId, action: "room.create", target: created.value.id });
+    services.audit({ actorId: authOf(res).userId, action: "room.create", target: created.value.id });
     log.info({ room: created.value.id, by: authOf(res).userId }, "room created");
     res.status(201).json(withOnline(created.value));
   });
@@ -58,7 +58,7 @@ export function roomRoutes(services: Services): Router {
     const updated = db.rooms.update(req.params.id as string, body);
     if (!updated) return sendError(res, ErrorCode.NotFound, `no room '${req.params.id}'`);
     rooms.get(updated.id)?.roomChanged(updated);
-    db.audit.append({ actorId: authOf(res).userId, action: "room.update", target: updated.id, detail: body });
+    services.audit({ actorId: authOf(res).userId, action: "room.update", target: updated.id, detail: body });
     res.json(withOnline(updated));
   });
 
@@ -68,7 +68,7 @@ export function roomRoutes(services: Services): Router {
     if (!db.rooms.get(id)) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
     await rooms.get(id)?.shutdown(CloseCode.RoomDeleted, "room deleted");
     db.rooms.delete(id);
-    db.audit.append({ actorId: authOf(res).userId, action: "room.delete", target: id });
+    services.audit({ actorId: authOf(res).userId, action: "room.delete", target: id });
     res.json({ ok: true });
   });
 

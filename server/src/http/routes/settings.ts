@@ -25,7 +25,7 @@ export function settingsRoutes(services: Services): Router {
     if (!role) return sendError(res, ErrorCode.NotFound, `no role '${body.defaultRole}'`);
     if (role.name === "owner") return sendError(res, ErrorCode.Forbidden, "new accounts cannot default to owner");
     db.settings.set("default_role", role.name);
-    db.audit.append({ actorId: authOf(res).userId, action: "settings.update", target: "default_role", detail: body });
+    services.audit({ actorId: authOf(res).userId, action: "settings.update", target: "default_role", detail: body });
     res.json(current());
   });
 
