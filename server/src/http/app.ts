@@ -4,8 +4,10 @@ import { ErrorCode, MAX_FRAME_BYTES } from "@mesh/schema";
 import express, { type Application, type NextFunction, type Request, type Response } from "express";
 import type { Services } from "../realtime/services.ts";
 import { sendError } from "./respond.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { participantRoutes } from "./routes/participants.ts";
 import { roleRoutes } from "./routes/roles.ts";
 import { roomRoutes } from "./routes/rooms.ts";
 import { settingsRoutes } from "./routes/settings.ts";
@@ -34,7 +36,7 @@ export function configureApp(app: Application, services: Services): void {
     next();
   });
   app.use(express.json({ limit: MAX_FRAME_BYTES }));
-  for (const routes of [healthRoutes, authRoutes, roomRoutes, roleRoutes, settingsRoutes]) app.use(routes(services));
+  for (const routes of [healthRoutes, authRoutes, roomRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes]) app.use(routes(services));
   app.use("/api", (req, res) => sendError(res, ErrorCode.NotFound, `no route ${req.method} ${req.originalUrl}`));
   app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

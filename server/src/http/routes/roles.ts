@@ -1,6 +1,4 @@
 import {
-  assignRoleSchema,
-  CloseCode,
   createRoleSchema,
   ErrorCode,
   isPermission,
@@ -11,8 +9,9 @@ import type { Services } from "../../realtime/services.ts";
 import { actorOf, authOf, requirePermission, requireSession } from "../middleware.ts";
 import { parseOr400, sendError } from "../respond.ts";
 
+/** The role table: built-in roles and custom ones, which never exceed their creator. */
 export function roleRoutes(services: Services): Router {
-  const { db, gate, rooms, log } = services;
+  const { db, gate } = services;
   const router = Router();
   const session = requireSession(services);
 
@@ -40,45 +39,6 @@ export function roleRoutes(services: Services): Router {
     if (!created.ok) return sendError(res, created.error.code, created.error.message);
     services.audit({ actorId: authOf(res).userId, action: "role.create", target: body.name, detail: { permissions } });
     res.status(201).json(created.value);
-  });
-
-  router.get("/api/participants", session, requirePermission(services, "view_members"), (_req, res) => {
-    res.json({ participants: db.users.list() });
-  });
-
-  router.put("/api/participants/:id/role", session, requirePermission(services, "assign_roles"), (req, res) => {
-    const body = parseOr400(res, assignRoleSchema, req.body);
-    if (!body) return;
-    const targetId = req.params.id as string;
-    const over = gate.authorizeOver(authOf(res).userId, "assign_roles", targetId);
-    if (!over.ok) return sendError(res, over.error.code, over.error.message);
-    const role = gate.role(body.role);
-    if (!role) return sendError(res, ErrorCode.NotFound, `no role '${body.role}'`);
-    if (role.priority >= over.value.actor.role.priority) {
-      return sendError(res, ErrorCode.Forbidden, `cannot grant '${role.name}': it is not below your own role`);
-    }
-    db.users.setRole(targetId, role.name);
-    for (const room of rooms.all()) room.roleChanged(targetId, role.name);
-    // Watching a room is use too: a role without view_rooms stops receiving it now.
-    if (!role.permissions.includes("view_rooms")) {
-      services.connections.closeUser(targetId, CloseCode.AccessRevoked, "your role no longer allows viewing rooms");
-    }
-    services.audit({
-      actorId: authOf(res).userId,
-      action: "role.assign",
-      target: targetId,
-      detail: { from: over.value.target.role.name, to: role.name },
-    });
-    log.info({ target: targetId, role: role.name }, "role changed");
-    res.json({ participant: db.users.get(targetId) });
-  });
-
-  router.get("/api/audit", session, requirePermission(services, "view_audit_log"), (req, res) => {
-    const limit = Math.min(Math.max(Number(req.query.limit) || 100, 1), 1000);
-    const before = req.query.before === undefined ? undefined : Number(req.query.before);
-    // Verifying walks the whole chain, so it is asked for, not done on every page.
-    const verified = req.query.verify === "true" ? db.audit.verify() : undefined;
-    res.json({ entries: db.audit.list({ limit, before }), verified });
   });
 
   return router;
