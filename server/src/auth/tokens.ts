@@ -32,6 +32,15 @@ export class TokenService {
       .sign(this.secret);
   }
 
+  /**
+   * The one session check, for REST and for joins: a valid token whose stored session is
+   * neither revoked nor expired. `isActive` looks the session up.
+   */
+  async activeSession(token: unknown, isActive: (sessionId: string, nowMs: number) => boolean): Promise<SessionClaims | undefined> {
+    const claims = await this.verify(token);
+    return claims && isActive(claims.sessionId, Date.now()) ? claims : undefined;
+  }
+
   /** Returns the claims, or undefined for anything forged, expired, for another audience or malformed. */
   async verify(token: unknown): Promise<SessionClaims | undefined> {
     if (typeof token !== "string" || token.length === 0 || token.length > 4096) return undefined;

@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { Actor } from "../gate/authorize.ts";
 import type { KeyedRateLimiter } from "../limits.ts";
 import type { Services } from "../realtime/services.ts";
-import { sendError } from "./respond.ts";
+import { sendError, sendResult } from "./respond.ts";
 
 export interface AuthLocals {
   userId: string;
