@@ -24,8 +24,8 @@ export function requireSession(services: Services) {
     const header = req.headers.authorization ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
     if (!token) return sendError(res, "unauthorized", "missing 'Authorization: Bearer <token>' header");
-    const claims = await services.tokens.verify(token);
-    if (!claims || !services.db.sessions.isActive(claims.sessionId, Date.now())) {
+    const claims = await services.tokens.activeSession(token, (id, now) => services.db.sessions.isActive(id, now));
+    if (!claims) {
       return sendError(res, "unauthorized", "invalid, expired or revoked token: log in again");
     }
     const auth: AuthLocals = claims;
@@ -39,7 +39,7 @@ export function requirePermission(services: Services, permission: Permission) {
   return (_req: Request, res: Response, next: NextFunction): void => {
     const allowed = services.gate.authorize(authOf(res).userId, permission);
     if (!allowed.ok) {
-      sendError(res, allowed.error.code, allowed.error.message);
+      sendResult(res, allowed);
       return;
     }
     res.locals.actor = allowed.value;

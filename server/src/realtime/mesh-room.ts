@@ -22,6 +22,7 @@ import {
   ServerMessage,
   TICK_HZ,
 } from "@mesh/schema";
+import type { Actor } from "../gate/authorize.ts";
 import { decide, type SendPayload } from "./inputs.ts";
 import { MessageOutbox } from "./outbox.ts";
 import { authenticateJoin, type ClientAuth, type JoinOptions } from "./join.ts";
@@ -164,7 +165,7 @@ export function defineMeshRoom(services: Services) {
       const decision = decide(gate, this.meshRoomId, participantId, ClientMessage.SendMessage, payload);
       if (!decision.ok) return Promise.resolve(decision);
       if (decision.value.kind !== "send") return Promise.resolve(err(ErrorCode.Internal, "unexpected decision"));
-      const accepted = this.acceptSend(participantId, decision.value.actor.participant.name, decision.value.payload);
+      const accepted = this.acceptSend(decision.value.actor, decision.value.payload);
       if (!accepted.ok) return Promise.resolve(accepted);
       if (typeof accepted.value !== "string") return Promise.resolve(ok(accepted.value));
       const id = accepted.value;
@@ -243,7 +244,7 @@ export function defineMeshRoom(services: Services) {
           this.enqueue(action.input);
           return;
         case "send": {
-          const accepted = this.acceptSend(auth.userId, action.actor.participant.name, action.payload);
+          const accepted = this.acceptSend(action.actor, action.payload);
           if (!accepted.ok) this.reply(client, accepted.error.code, accepted.error.message, ref);
           return;
         }
@@ -281,7 +282,8 @@ export function defineMeshRoom(services: Services) {
      * Queue a send for the next tick. Returns the new message id, or the already stored
      * message when the nonce shows this is a resend.
      */
-    private acceptSend(authorId: string, authorName: string, payload: SendPayload): Result<string | MessageData> {
+    private acceptSend(author: Actor, payload: SendPayload): Result<string | MessageData> {
+      const authorId = author.participant.id;
       if (this.sim.view(authorId)?.muted) return err(ErrorCode.Forbidden, "you are muted in this room");
       const nonce = payload.nonce ?? "";
       if (nonce) {
@@ -289,17 +291,16 @@ export function defineMeshRoom(services: Services) {
         if (stored) return ok(stored);
       }
       const id = randomUUID();
-      const role = this.members.get(authorId)?.role ?? gate.actor(authorId)?.role.name ?? "";
       this.enqueue({
         kind: "say",
         participantId: authorId,
         id,
-        authorName,
+        authorName: author.participant.name,
         text: payload.text,
         threadId: payload.threadId ?? "",
         to: payload.to ?? "",
         nonce,
-        trust: trustOf(role),
+        trust: trustOf(author.role.name),
         ts: Date.now(),
       });
       return ok(id);

@@ -4,7 +4,7 @@ import { Router } from "express";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../../auth/passwords.ts";
 import type { Services } from "../../realtime/services.ts";
 import { authOf, limitByAddress, requireSession } from "../middleware.ts";
-import { parseOr400, sendError } from "../respond.ts";
+import { parseOr400, sendError, sendResult } from "../respond.ts";
 
 interface SessionBody {
   token: string;
@@ -30,7 +30,7 @@ export function authRoutes(services: Services): Router {
     // Synchronous from count() to create(): no other request can slip in between.
     const role = db.users.count() === 0 ? "owner" : (db.settings.get("default_role") ?? services.config.defaultRole);
     const created = db.users.create({ id: randomUUID(), username: body.username, passwordHash, kind: "human", role });
-    if (!created.ok) return sendError(res, created.error.code, created.error.message);
+    if (!created.ok) return sendResult(res, created);
     services.audit({ actorId: created.value.id, action: "register", target: created.value.id, detail: { role } });
     log.info({ participant: created.value.id, role }, "account registered");
     res.status(201).json(await openSession(created.value));

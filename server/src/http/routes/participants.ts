@@ -2,7 +2,7 @@ import { assignRoleSchema, CloseCode, ErrorCode } from "@mesh/schema";
 import { Router } from "express";
 import type { Services } from "../../realtime/services.ts";
 import { authOf, requirePermission, requireSession } from "../middleware.ts";
-import { parseOr400, sendError } from "../respond.ts";
+import { parseOr400, sendError, sendResult } from "../respond.ts";
 
 /** Listing participants and changing their role (the priority rule applies). */
 export function participantRoutes(services: Services): Router {
@@ -19,7 +19,7 @@ export function participantRoutes(services: Services): Router {
     if (!body) return;
     const targetId = req.params.id as string;
     const over = gate.authorizeOver(authOf(res).userId, "assign_roles", targetId);
-    if (!over.ok) return sendError(res, over.error.code, over.error.message);
+    if (!over.ok) return sendResult(res, over);
     const role = gate.role(body.role);
     if (!role) return sendError(res, ErrorCode.NotFound, `no role '${body.role}'`);
     if (role.priority >= over.value.actor.role.priority) {

@@ -7,7 +7,7 @@ import {
 import { Router } from "express";
 import type { Services } from "../../realtime/services.ts";
 import { actorOf, authOf, requirePermission, requireSession } from "../middleware.ts";
-import { parseOr400, sendError } from "../respond.ts";
+import { parseOr400, sendError, sendResult } from "../respond.ts";
 
 /** The role table: built-in roles and custom ones, which never exceed their creator. */
 export function roleRoutes(services: Services): Router {
@@ -36,7 +36,7 @@ export function roleRoutes(services: Services): Router {
     }
     if (gate.role(body.name)) return sendError(res, ErrorCode.Conflict, `role '${body.name}' already exists`);
     const created = db.roles.create({ name: body.name, priority: body.priority, permissions, createdBy: authOf(res).userId });
-    if (!created.ok) return sendError(res, created.error.code, created.error.message);
+    if (!created.ok) return sendResult(res, created);
     services.audit({ actorId: authOf(res).userId, action: "role.create", target: body.name, detail: { permissions } });
     res.status(201).json(created.value);
   });
