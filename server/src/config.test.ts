@@ -12,6 +12,16 @@ describe("configuration", () => {
     expect(loaded).toMatchObject({ ok: true, value: { port: 4000, host: "0.0.0.0", logLevel: "info", defaultRole: "member" } });
   });
 
+  it("takes exact origins for CORS and refuses a wildcard or a path", () => {
+    expect(loadConfig({ MESH_CORS_ORIGINS: "https://app.example.com, http://localhost:5173" })).toMatchObject({
+      ok: true,
+      value: { corsOrigins: ["https://app.example.com", "http://localhost:5173"] },
+    });
+    const bad = loadConfig({ MESH_CORS_ORIGINS: "*,https://x.example/path" });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors).toHaveLength(2);
+  });
+
   it("reports every bad setting at once", () => {
     const loaded = loadConfig({ PORT: "99999", MESH_RATE_PER_S: "0", MESH_TRUST_PROXY: "yes" });
     expect(loaded.ok).toBe(false);
@@ -23,7 +33,8 @@ describe("configuration", () => {
     const help = helpText();
     for (const setting of SETTINGS) {
       expect(help).toContain(setting.env);
-      expect(readme).toContain(`| \`${setting.env}\` | \`${setting.default}\` |`);
+      const shown = setting.default === "" ? "(empty)" : `\`${setting.default}\``;
+      expect(readme).toContain(`| \`${setting.env}\` | ${shown} |`);
     }
   });
 });

@@ -13,6 +13,11 @@ export const SETTINGS = [
   { env: "MESH_AUTH_RATE_PER_MIN", default: "30", help: "register and login attempts per minute from one address" },
   { env: "MESH_TRUST_PROXY", default: "false", help: "true behind a reverse proxy, so limits see client addresses" },
   { env: "MESH_DEFAULT_ROLE", default: "member", help: "role of accounts registered after the first (owner)" },
+  { env: "MESH_CORS_ORIGINS", default: "", help: "other web origins allowed to call the API, comma-separated (empty: same origin only)" },
+  { env: "MESH_KICK_COOLDOWN_S", default: "60", help: "seconds a kicked participant must wait before rejoining or sending to that room" },
+  { env: "MESH_ROOMS_PER_MEMBER", default: "25", help: "rooms one participant may own (the mesh owner is exempt)" },
+  { env: "MESH_ROOM_CREATES_PER_MIN", default: "10", help: "rooms one participant may create per minute" },
+  { env: "MESH_ROOM_IDLE_S", default: "30", help: "seconds an empty room keeps running before it stops (it reopens on the next join or send)" },
 ] as const;
 
 export interface Config {
@@ -27,6 +32,12 @@ export interface Config {
   authRatePerMin: number;
   trustProxy: boolean;
   defaultRole: string;
+  /** Exact origins (scheme://host[:port]) besides the server's own that browsers may call from. */
+  corsOrigins: string[];
+  kickCooldownS: number;
+  roomsPerMember: number;
+  roomCreatesPerMin: number;
+  roomIdleS: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -72,8 +83,30 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     authRatePerMin: int("MESH_AUTH_RATE_PER_MIN", 1, 100_000),
     trustProxy: bool("MESH_TRUST_PROXY"),
     defaultRole: get("MESH_DEFAULT_ROLE"),
+    corsOrigins: origins(get("MESH_CORS_ORIGINS"), errors),
+    kickCooldownS: int("MESH_KICK_COOLDOWN_S", 0, 30 * 24 * 3600),
+    roomsPerMember: int("MESH_ROOMS_PER_MEMBER", 0, 100_000),
+    roomCreatesPerMin: int("MESH_ROOM_CREATES_PER_MIN", 1, 10_000),
+    roomIdleS: int("MESH_ROOM_IDLE_S", 0, 24 * 3600),
   };
   return errors.length ? { ok: false, errors } : { ok: true, value: config };
+}
+
+/** `https://a.example, http://localhost:5173` → exact origins; `*` is refused, as is anything with a path. */
+function origins(raw: string, errors: string[]): string[] {
+  const list = raw.split(",").map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      errors.push(`MESH_CORS_ORIGINS entry '${origin}' is not an origin like https://app.example.com (no '*', path or trailing slash)`);
+    }
+  }
+  return list;
 }
 
 export function helpText(): string {
