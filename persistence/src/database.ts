@@ -4,6 +4,7 @@ import { MessageRepo } from "./messages.ts";
 import { migrate } from "./migrations.ts";
 import { RoleRepo } from "./roles.ts";
 import { RoomRepo } from "./rooms.ts";
+import { SanctionRepo } from "./sanctions.ts";
 import { SessionRepo } from "./sessions.ts";
 import { SettingsRepo } from "./settings.ts";
 import { UserRepo } from "./users.ts";
@@ -13,6 +14,7 @@ export interface MeshDatabase {
   users: UserRepo;
   sessions: SessionRepo;
   rooms: RoomRepo;
+  sanctions: SanctionRepo;
   messages: MessageRepo;
   roles: RoleRepo;
   settings: SettingsRepo;
@@ -39,6 +41,7 @@ export function openDatabase(file: string): MeshDatabase {
     users: new UserRepo(sqlite),
     sessions: new SessionRepo(sqlite),
     rooms: new RoomRepo(sqlite),
+    sanctions: new SanctionRepo(sqlite),
     messages: new MessageRepo(sqlite),
     roles: new RoleRepo(sqlite),
     settings: new SettingsRepo(sqlite),

@@ -3,6 +3,7 @@ export { MIGRATIONS } from "./migrations.ts";
 export { UserRepo, type NewUser, type UserWithPasswordHash } from "./users.ts";
 export { SessionRepo, type NewSession } from "./sessions.ts";
 export { RoomRepo, type RoomPatch } from "./rooms.ts";
+export { SanctionRepo, type Sanction, type SanctionKind } from "./sanctions.ts";
 export { MessageRepo, type PageQuery } from "./messages.ts";
 export { RoleRepo, type NewRole } from "./roles.ts";
 export { SettingsRepo } from "./settings.ts";

@@ -90,6 +90,20 @@ export const MIGRATIONS: readonly string[] = [
   );
   ${AUDIT_GUARDS}
   `,
+  // Mutes, kick cooldowns and (later) bans outlive the socket and the process: one row per
+  // room, participant and kind, holding when it ends.
+  `
+  CREATE TABLE sanctions (
+    room_id        TEXT NOT NULL,
+    participant_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind           TEXT NOT NULL CHECK (kind IN ('mute', 'kick', 'ban')),
+    until          INTEGER NOT NULL,
+    by_id          TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    PRIMARY KEY (room_id, participant_id, kind)
+  ) WITHOUT ROWID;
+  CREATE INDEX rooms_created_by ON rooms (created_by);
+  `,
 ];
 
 /** Apply every pending step, each in its own IMMEDIATE transaction (safe if two processes race). */

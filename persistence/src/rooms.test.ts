@@ -62,4 +62,24 @@ describe("RoomRepo", () => {
     expect(db.messages.count("garden")).toBe(1);
     expect(db.rooms.delete("lobby")).toBe(false);
   });
+
+  it("delete also takes away every exit into the room, and nothing else", () => {
+    const db = temp.open();
+    db.rooms.create({ ...room("hall", 1), exits: { north: "attic", south: "garden" } });
+    db.rooms.create({ ...room("attic", 2), exits: { down: "hall" } });
+    db.rooms.create({ ...room("garden", 3), exits: { north: "hall" } });
+    expect(db.rooms.delete("attic")).toBe(true);
+    expect(db.rooms.get("hall")?.exits).toEqual({ south: "garden" });
+    expect(db.rooms.get("garden")?.exits).toEqual({ north: "hall" });
+  });
+
+  it("counts the rooms each participant created", () => {
+    const db = temp.open();
+    db.rooms.create(room("a", 1));
+    db.rooms.create(room("b", 2));
+    db.rooms.create({ ...room("c", 3), createdBy: "u2" });
+    expect(db.rooms.countCreatedBy("u1")).toBe(2);
+    expect(db.rooms.countCreatedBy("u2")).toBe(1);
+    expect(db.rooms.countCreatedBy("nobody")).toBe(0);
+  });
 });

@@ -25,6 +25,9 @@ export class RoomRepo {
   private readonly replace: BetterSqlite3.Statement<[RoomRow]>;
   private readonly removeMessages: BetterSqlite3.Statement<[string]>;
   private readonly removeRoom: BetterSqlite3.Statement<[string]>;
+  private readonly removeSanctions: BetterSqlite3.Statement<[string]>;
+  private readonly byCreator: BetterSqlite3.Statement<[string], { n: number }>;
+  private readonly pointingAt: BetterSqlite3.Statement<[string], RoomRow>;
   private readonly removeBoth: (id: string) => boolean;
 
   constructor(db: BetterSqlite3.Database) {
@@ -40,8 +43,19 @@ export class RoomRepo {
     );
     this.removeMessages = db.prepare("DELETE FROM messages WHERE room_id = ?");
     this.removeRoom = db.prepare("DELETE FROM rooms WHERE id = ?");
+    this.removeSanctions = db.prepare("DELETE FROM sanctions WHERE room_id = ?");
+    this.byCreator = db.prepare("SELECT count(*) AS n FROM rooms WHERE created_by = ?");
+    // Exits are a small JSON object; a LIKE on the quoted id finds the candidates, JSON decides.
+    this.pointingAt = db.prepare(`SELECT ${COLUMNS} FROM rooms WHERE exits LIKE '%' || ? || '%'`);
     this.removeBoth = db.transaction((id: string) => {
       this.removeMessages.run(id);
+      this.removeSanctions.run(id);
+      // No exit may lead into a room that no longer exists.
+      for (const row of this.pointingAt.all(JSON.stringify(id))) {
+        const room = toRoom(row);
+        const exits = Object.fromEntries(Object.entries(room.exits).filter(([, to]) => to !== id));
+        if (Object.keys(exits).length !== Object.keys(room.exits).length) this.replace.run(toRow({ ...room, exits }));
+      }
       return this.removeRoom.run(id).changes > 0;
     });
   }
@@ -68,6 +82,11 @@ export class RoomRepo {
     return this.all.all().map(toRoom);
   }
 
+  /** How many rooms a participant has created (the per-member cap counts these). */
+  countCreatedBy(userId: string): number {
+    return this.byCreator.get(userId)?.n ?? 0;
+  }
+
   /** Applies the fields present in `patch`; undefined if the room does not exist. */
   update(id: string, patch: RoomPatch): RoomData | undefined {
     const current = this.get(id);
@@ -83,7 +102,7 @@ export class RoomRepo {
     return next;
   }
 
-  /** Deletes the room and all its messages (DMs included) in one transaction. */
+  /** Deletes the room, its messages (DMs included), its sanctions and every exit into it, in one transaction. */
   delete(id: string): boolean {
     return this.removeBoth(id);
   }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "./database.ts";
+import { useTempDatabases } from "./test-support.ts";
+
+const temp = useTempDatabases();
+
+function withUsers() {
+  const db = temp.open();
+  db.users.create({ id: "u1", username: "ada", passwordHash: "h", kind: "human", role: "member" });
+  db.users.create({ id: "mod", username: "mod", passwordHash: "h", kind: "human", role: "moderator" });
+  return db;
+}
+
+describe("SanctionRepo", () => {
+  it("holds a mute until its end, per room and kind", () => {
+    const db = withUsers();
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 2000, byId: "mod", createdAt: 1000 });
+    expect(db.sanctions.active("lobby", "u1", "mute", 1999)).toMatchObject({ until: 2000, byId: "mod" });
+    expect(db.sanctions.active("lobby", "u1", "mute", 2000)).toBeUndefined();
+    expect(db.sanctions.active("garden", "u1", "mute", 1500)).toBeUndefined();
+    expect(db.sanctions.active("lobby", "u1", "kick", 1500)).toBeUndefined();
+  });
+
+  it("lets the newest decision win, shorter or longer, and lifts", () => {
+    const db = withUsers();
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 9000, byId: "mod", createdAt: 1 });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 3000, byId: "mod", createdAt: 2 });
+    expect(db.sanctions.active("lobby", "u1", "mute", 4000)).toBeUndefined();
+    expect(db.sanctions.activeInRoom("lobby", 0)).toHaveLength(1);
+    expect(db.sanctions.lift("lobby", "u1", "mute")).toBe(true);
+    expect(db.sanctions.active("lobby", "u1", "mute", 0)).toBeUndefined();
+  });
+
+  it("survives reopening the file, and goes with the room or the account", () => {
+    const db = withUsers();
+    db.rooms.create({ id: "lobby", name: "L", topic: "", width: 8, depth: 8, exits: {}, createdBy: "", createdAt: 0 });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "kick", until: 5000, byId: "mod", createdAt: 1 });
+    db.sanctions.impose({ roomId: "garden", participantId: "u1", kind: "mute", until: 5000, byId: "mod", createdAt: 1 });
+    db.close();
+    const again = openDatabase(temp.path());
+    try {
+      expect(again.sanctions.active("lobby", "u1", "kick", 100)).toBeDefined();
+      again.rooms.delete("lobby");
+      expect(again.sanctions.active("lobby", "u1", "kick", 100)).toBeUndefined();
+      again.sqlite.prepare("DELETE FROM users WHERE id = 'u1'").run();
+      expect(again.sanctions.activeInRoom("garden", 100)).toEqual([]);
+      expect(again.sanctions.prune(10_000)).toBe(0);
+    } finally {
+      again.close();
+    }
+  });
+
+  it("prunes what has ended", () => {
+    const db = withUsers();
+    db.sanctions.impose({ roomId: "a", participantId: "u1", kind: "mute", until: 100, byId: "mod", createdAt: 1 });
+    db.sanctions.impose({ roomId: "b", participantId: "u1", kind: "mute", until: 900, byId: "mod", createdAt: 1 });
+    expect(db.sanctions.prune(500)).toBe(1);
+    expect(db.sanctions.activeInRoom("b", 0)).toHaveLength(1);
+  });
+});
