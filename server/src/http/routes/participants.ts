@@ -4,7 +4,7 @@ import type { Services } from "../../realtime/services.ts";
 import { authOf, requirePermission, requireSession } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
 
-/** Listing participants and changing their role (the priority rule applies). */
+/** Listing participants and changing their role: only to a role below the assigner's that holds nothing they lack. */
 export function participantRoutes(services: Services): Router {
   const { db, gate, rooms, log } = services;
   const router = Router();
@@ -22,8 +22,14 @@ export function participantRoutes(services: Services): Router {
     if (!over.ok) return sendResult(res, over);
     const role = gate.role(body.role);
     if (!role) return sendError(res, ErrorCode.NotFound, `no role '${body.role}'`);
-    if (role.priority >= over.value.actor.role.priority) {
+    const assigner = over.value.actor.role;
+    if (role.priority >= assigner.priority) {
       return sendError(res, ErrorCode.Forbidden, `cannot grant '${role.name}': it is not below your own role`);
+    }
+    // Priority alone is not enough: an owner-made role may rank low yet hold what the assigner lacks.
+    const beyond = role.permissions.filter((p) => !assigner.permissions.includes(p));
+    if (beyond.length) {
+      return sendError(res, ErrorCode.Forbidden, `cannot grant '${role.name}': it holds permissions you lack: ${beyond.join(", ")}`);
     }
     db.users.setRole(targetId, role.name);
     for (const room of rooms.all()) room.roleChanged(targetId, role.name);
