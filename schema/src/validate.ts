@@ -101,6 +101,12 @@ export const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   threadId: id.optional(),
 });
+/** GET /api/audit: a page of entries older than `before`, and the chain checked when asked. */
+export const auditQuerySchema = z.object({
+  before: z.coerce.number({ error: auditBefore }).int(auditBefore).min(1, auditBefore).optional(),
+  limit: z.coerce.number({ error: auditLimit }).int(auditLimit).min(1, auditLimit).max(1000, auditLimit).default(100),
+  verify: z.enum(["true", "false"], { error: "must be 'true' or 'false'" }).optional(),
+});
 export const createRoleSchema = z.strictObject({
   name: z
     .string()

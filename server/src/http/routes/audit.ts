@@ -1,6 +1,8 @@
+import { auditQuerySchema } from "@mesh/schema";
 import { Router } from "express";
 import type { Services } from "../../realtime/services.ts";
 import { requirePermission, requireSession } from "../middleware.ts";
+import { parseOr400 } from "../respond.ts";
 
 /** Reading the audit log, newest first, with an optional verification of the whole chain. */
 export function auditRoutes(services: Services): Router {
@@ -9,11 +11,11 @@ export function auditRoutes(services: Services): Router {
   const session = requireSession(services);
 
   router.get("/api/audit", session, requirePermission(services, "view_audit_log"), (req, res) => {
-    const limit = Math.min(Math.max(Number(req.query.limit) || 100, 1), 1000);
-    const before = req.query.before === undefined ? undefined : Number(req.query.before);
+    const query = parseOr400(res, auditQuerySchema, req.query);
+    if (!query) return;
     // Verifying walks the whole chain, so it is asked for, not done on every page.
-    const verified = req.query.verify === "true" ? db.audit.verify() : undefined;
-    res.json({ entries: db.audit.list({ limit, before }), verified });
+    const verified = query.verify === "true" ? db.audit.verify() : undefined;
+    res.json({ entries: db.audit.list({ limit: query.limit, before: query.before }), verified });
   });
 
   return router;
