@@ -101,6 +101,8 @@ export const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   threadId: id.optional(),
 });
+const auditBefore = "must be a positive whole number (the seq to page back from)";
+const auditLimit = "must be a whole number from 1 to 1000";
 /** GET /api/audit: a page of entries older than `before`, and the chain checked when asked. */
 export const auditQuerySchema = z.object({
   before: z.coerce.number({ error: auditBefore }).int(auditBefore).min(1, auditBefore).optional(),
