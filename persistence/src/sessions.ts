@@ -10,7 +10,7 @@ export interface NewSession {
 /** Login sessions; a session authenticates while it exists, is not revoked and has not expired. */
 export class SessionRepo {
   private readonly insert: BetterSqlite3.Statement<[string, string, number, number]>;
-  private readonly active: BetterSqlite3.Statement<[string, number], { id: string }>;
+  private readonly active: BetterSqlite3.Statement<[string, number], { user_id: string }>;
   private readonly revokeOne: BetterSqlite3.Statement<[number, string]>;
   private readonly revokeUser: BetterSqlite3.Statement<[number, string], { id: string }>;
 
@@ -19,7 +19,7 @@ export class SessionRepo {
       "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
     );
     this.active = db.prepare(
-      "SELECT id FROM sessions WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
+      "SELECT user_id FROM sessions WHERE id = ? AND revoked_at IS NULL AND expires_at > ?",
     );
     this.revokeOne = db.prepare(
       "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
@@ -35,7 +35,12 @@ export class SessionRepo {
   }
 
   isActive(id: string, nowMs: number): boolean {
-    return this.active.get(id, nowMs) !== undefined;
+    return this.activeOwner(id, nowMs) !== undefined;
+  }
+
+  /** The user an active session belongs to; undefined if it is unknown, revoked or expired. */
+  activeOwner(id: string, nowMs: number): string | undefined {
+    return this.active.get(id, nowMs)?.user_id;
   }
 
   /** True if the session existed and was not already revoked. */

@@ -34,11 +34,16 @@ export class TokenService {
 
   /**
    * The one session check, for REST and for joins: a valid token whose stored session is
-   * neither revoked nor expired. `isActive` looks the session up.
+   * neither revoked nor expired and belongs to the token's subject. `activeOwner` looks the
+   * session up and returns its user id while it is active.
    */
-  async activeSession(token: unknown, isActive: (sessionId: string, nowMs: number) => boolean): Promise<SessionClaims | undefined> {
+  async activeSession(
+    token: unknown,
+    activeOwner: (sessionId: string, nowMs: number) => string | undefined,
+  ): Promise<SessionClaims | undefined> {
     const claims = await this.verify(token);
-    return claims && isActive(claims.sessionId, Date.now()) ? claims : undefined;
+    // A token naming one user and another user's session is not a session of either.
+    return claims && activeOwner(claims.sessionId, Date.now()) === claims.userId ? claims : undefined;
   }
 
   /** Returns the claims, or undefined for anything forged, expired, for another audience or malformed. */

@@ -27,7 +27,7 @@ export async function authenticateJoin(services: Services, options: JoinOptions)
       `protocol ${String(options.protocol)} is not supported; this server speaks protocol ${PROTOCOL_VERSION}`,
     );
   }
-  const claims = await services.tokens.activeSession(options.token, (id, now) => services.db.sessions.isActive(id, now));
+  const claims = await services.tokens.activeSession(options.token, (id, now) => services.db.sessions.activeOwner(id, now));
   if (!claims) {
     throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "invalid, expired or revoked token: log in again");
   }
