@@ -3,20 +3,23 @@ import os from "node:os";
 import path from "node:path";
 import { connect, type MeshClient, MeshRest, type MeshRoom } from "@mesh/bots";
 import type { ParticipantData } from "@mesh/schema";
-import { type Config, createLogger, loadConfig, type RunningServer, startServer } from "../src/index.ts";
+import { type Config, createLogger, loadConfig, type RunningServer, type StartOptions, startServer } from "../src/index.ts";
 
 export interface TestServer extends RunningServer {
   dataDir: string;
   stop(): Promise<void>;
 }
 
-/** A real server on a free loopback port with its own data folder; stop() removes both. */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+/**
+ * A real server on a free loopback port with its own data folder; stop() removes both.
+ * Sessions are swept every 100 ms unless `options` says otherwise.
+ */
+export async function startTestServer(overrides: Partial<Config> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-test-"));
   const loaded = loadConfig({ PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent" });
   if (!loaded.ok) throw new Error(loaded.errors.join("; "));
   const config = { ...loaded.value, ...overrides };
-  const server = await startServer(config, createLogger(config.logLevel), { sessionSweepMs: 100 });
+  const server = await startServer(config, createLogger(config.logLevel), { sessionSweepMs: 100, ...options });
   return {
     ...server,
     dataDir,
