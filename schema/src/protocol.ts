@@ -9,6 +9,11 @@ export const TICK_MS = 1000 / TICK_HZ;
 
 /** How many room messages (and DMs) the synced state keeps; older ones come from REST history. */
 export const MESSAGE_WINDOW = 100;
+/**
+ * The window is also capped in bytes of message text (UTF-8): 100 messages of 8,000 characters
+ * would make every join a 3 MB state, and join churn would amplify that into gigabytes.
+ */
+export const MESSAGE_WINDOW_BYTES = 128 * 1024;
 export const MAX_TEXT_LENGTH = 8000;
 /** Sockets one participant may hold in one room (tabs, devices); more are refused at join. */
 export const MAX_SOCKETS_PER_PARTICIPANT = 8;
@@ -17,6 +22,8 @@ export const MAX_SOCKETS_PER_PARTICIPANT = 8;
 export const MAX_FRAME_BYTES = 64 * 1024;
 
 export const DEFAULT_ROOM_SIZE = 64;
+/** Largest floor side a room may be created with, in world units. */
+export const MAX_ROOM_SIZE = 256;
 export const DEFAULT_MAX_SPEED = 4;
 /** A typing indicator that is not renewed turns itself off after this long. */
 export const TYPING_TIMEOUT_MS = 5000;
@@ -97,4 +104,8 @@ export const JoinErrorCode = {
   ProtocolMismatch: 426,
   /** Too many joins in a short time, or too many sockets of one participant in one room. */
   TooMany: 429,
+  /** Kicked from this room a short while ago: the message says when a rejoin is allowed. */
+  Kicked: 403,
+  /** The room is full, or (rarely) is being opened by another request: try again. */
+  Unavailable: 503,
 } as const;

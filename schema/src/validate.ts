@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ClientMessage, ErrorCode, MAX_TEXT_LENGTH } from "./protocol.ts";
+import { ClientMessage, ErrorCode, MAX_ROOM_SIZE, MAX_TEXT_LENGTH } from "./protocol.ts";
 import { err, ok, type Result } from "./result.ts";
 import { sanitizeText } from "./text.ts";
 
@@ -88,8 +88,8 @@ export const createRoomSchema = z.strictObject({
   id: roomIdSchema,
   name: z.string().min(1).max(100),
   topic: z.string().max(500).optional(),
-  width: z.number().int().min(4).max(4096).optional(),
-  depth: z.number().int().min(4).max(4096).optional(),
+  width: z.number().int().min(4).max(MAX_ROOM_SIZE).optional(),
+  depth: z.number().int().min(4).max(MAX_ROOM_SIZE).optional(),
   exits: z.partialRecord(exitDirection, roomIdSchema).optional(),
 });
 /** A live room's floor size is fixed at creation (its world is sized by it). */

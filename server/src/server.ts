@@ -2,7 +2,7 @@ import fs from "node:fs";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import path from "node:path";
-import { Server } from "@colyseus/core";
+import { matchMaker, Server } from "@colyseus/core";
 import { Encoder } from "@colyseus/schema";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { openDatabase } from "@mesh/persistence";
@@ -112,11 +112,12 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     gate: new Gate(db),
     tokens: new TokenService(loadOrCreateSecret(config.dataDir), config.sessionTtlS),
     connections: new Connections(),
-    rooms: new RoomRegistry(),
+    rooms: new RoomRegistry(openRoom),
     limits: {
       inputs: new KeyedRateLimiter(config.ratePerS, config.rateBurst),
       auth: new KeyedRateLimiter(config.authRatePerMin / 60, config.authRatePerMin),
       joins: new KeyedRateLimiter(JOINS_PER_S, JOIN_BURST),
+      roomCreates: new KeyedRateLimiter(config.roomCreatesPerMin / 60, config.roomCreatesPerMin),
     },
     startedAt: Date.now(),
     audit: (entry) => {
@@ -146,6 +147,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     express: (app) => configureApp(app, services),
   });
   colyseus.define(ROOM_TYPE, defineMeshRoom(services)).filterBy(["room"]);
+  // Rooms are started by the server (RoomRegistry.ensureOpen), never by a client's `create`.
+  matchMaker.controller.exposedMethods = ["joinOrCreate", "join", "joinById", "reconnect"];
 
   try {
     await listen(colyseus, config.port, config.host);
@@ -153,7 +156,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     db.close();
     throw error;
   }
-  for (const room of db.rooms.list()) await openRoom(room.id);
+  // No room starts here: each runs from its first join or REST send until it is idle.
 
   // Sessions that expire (or are revoked by another path) lose their sockets within a sweep.
   const sweep = setInterval(() => {

@@ -9,6 +9,11 @@ export interface SessionClaims {
   sessionId: string;
 }
 
+/** Claims of a verified token, with when it stops authenticating (ms epoch, from `exp`). */
+export interface VerifiedSession extends SessionClaims {
+  expiresAt: number;
+}
+
 /** Session JWTs: pinned algorithm, required `exp`, `aud`, `iss`, `sub` and `sid`. */
 export class TokenService {
   constructor(
@@ -40,14 +45,14 @@ export class TokenService {
   async activeSession(
     token: unknown,
     activeOwner: (sessionId: string, nowMs: number) => string | undefined,
-  ): Promise<SessionClaims | undefined> {
+  ): Promise<VerifiedSession | undefined> {
     const claims = await this.verify(token);
     // A token naming one user and another user's session is not a session of either.
     return claims && activeOwner(claims.sessionId, Date.now()) === claims.userId ? claims : undefined;
   }
 
   /** Returns the claims, or undefined for anything forged, expired, for another audience or malformed. */
-  async verify(token: unknown): Promise<SessionClaims | undefined> {
+  async verify(token: unknown): Promise<VerifiedSession | undefined> {
     if (typeof token !== "string" || token.length === 0 || token.length > 4096) return undefined;
     try {
       const { payload } = await jwtVerify(token, this.secret, {
@@ -56,8 +61,8 @@ export class TokenService {
         issuer: TOKEN_ISSUER,
         requiredClaims: ["exp", "sub", "sid"],
       });
-      if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return undefined;
-      return { userId: payload.sub, sessionId: payload.sid };
+      if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.exp !== "number") return undefined;
+      return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
     } catch {
       return undefined;
     }

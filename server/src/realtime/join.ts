@@ -1,5 +1,8 @@
 import { ErrorCode as ColyseusErrorCode, ServerError } from "@colyseus/core";
 import { JoinErrorCode, PROTOCOL_VERSION } from "@mesh/schema";
+import type { VerifiedSession } from "../auth/tokens.ts";
+import { joinRefusal } from "./moderation.ts";
+import { RoomUnavailableError } from "./room-registry.ts";
 import type { Services } from "./services.ts";
 
 /** Join options (SPEC §3): `room` and `token`; `protocol` is optional and checked when given. */
@@ -9,18 +12,14 @@ export interface JoinOptions {
   protocol?: unknown;
 }
 
-/** What onAuth hands onJoin as `client.auth`. */
-export interface ClientAuth {
-  userId: string;
-  sessionId: string;
-}
-
 /**
  * Authenticate a join before any room is chosen: a protocol this server speaks, a live
  * session for an existing participant allowed to view rooms, an existing room, and a
- * participant not hammering the matchmaker.
+ * participant not hammering the matchmaker nor kicked from it a moment ago. Then the room is
+ * started if it is not running, so the matchmaker finds the one live instance.
+ * What it returns becomes `client.auth`.
  */
-export async function authenticateJoin(services: Services, options: JoinOptions): Promise<ClientAuth> {
+export async function authenticateJoin(services: Services, options: JoinOptions): Promise<VerifiedSession> {
   if (options.protocol !== undefined && options.protocol !== PROTOCOL_VERSION) {
     throw new ServerError(
       JoinErrorCode.ProtocolMismatch,
@@ -39,5 +38,13 @@ export async function authenticateJoin(services: Services, options: JoinOptions)
   }
   const allowed = services.gate.authorize(claims.userId, "view_rooms", { roomId: options.room });
   if (!allowed.ok) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, allowed.error.message);
+  const kicked = joinRefusal(services.db, options.room, claims.userId, Date.now());
+  if (kicked) throw new ServerError(JoinErrorCode.Kicked, kicked);
+  try {
+    await services.rooms.ensureOpen(options.room);
+  } catch (error) {
+    if (error instanceof RoomUnavailableError) throw new ServerError(JoinErrorCode.Unavailable, error.message);
+    throw error;
+  }
   return claims;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Client, ErrorCode as ColyseusErrorCode, Room, ServerError } from "@colyseus/core";
+import { type Client, ErrorCode as ColyseusErrorCode, type Delayed, Room, ServerError } from "@colyseus/core";
 import type { Sim, SimInput, SimOptions, SimSnapshot, } from "@mesh/sim";
 import { createSim, DEFAULT_CAPACITY } from "@mesh/sim";
 import {
@@ -21,18 +21,24 @@ import {
   RoomState,
   ServerMessage,
   TICK_HZ,
+  TICK_MS,
 } from "@mesh/schema";
 import type { Actor } from "../gate/authorize.ts";
 import { decide, type SendPayload } from "./inputs.ts";
 import { MessageOutbox } from "./outbox.ts";
-import { authenticateJoin, type ClientAuth, type JoinOptions } from "./join.ts";
-import { type Member, syncState, trustOf } from "./state-sync.ts";
+import type { VerifiedSession } from "../auth/tokens.ts";
+import { authenticateJoin, type JoinOptions } from "./join.ts";
+import { muteLeftMs, sendRefusal } from "./moderation.ts";
+import { type Member, syncState, trimWindow, trustOf } from "./state-sync.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { TickStats } from "./tick-stats.ts";
 import type { Services } from "./services.ts";
 
 
-type MeshClient = Client<{ auth: ClientAuth }>;
+type MeshClient = Client<{ auth: VerifiedSession }>;
+
+/** onAuth ran before any handler sees a client, so a joined client always has its session. */
+const authOf = (client: MeshClient): VerifiedSession => client.auth as VerifiedSession;
 
 /** Ticks between replay checkpoints: the recorded log covers one to two minutes. */
 const REPLAY_WINDOW_TICKS = 60 * TICK_HZ;
@@ -62,8 +68,9 @@ export function defineMeshRoom(services: Services) {
     private readonly tickStats = new TickStats();
     /** Sockets whose join went through: a refused join still gets onLeave, and must not count. */
     private readonly counted = new WeakSet<MeshClient>();
+    private idleStop: Delayed | undefined;
 
-    static async onAuth(_token: string, options: JoinOptions): Promise<ClientAuth> {
+    static async onAuth(_token: string, options: JoinOptions): Promise<VerifiedSession> {
       return authenticateJoin(services, options);
     }
 
@@ -71,6 +78,20 @@ export function defineMeshRoom(services: Services) {
       const room = typeof options.room === "string" ? db.rooms.get(options.room) : undefined;
       if (!room) throw new ServerError(ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA, `unknown room '${String(options.room)}'`);
       this.meshRoomId = room.id;
+      // One live instance per mesh room, whichever matchmaking path asked for this one.
+      if (!services.rooms.claim(this)) {
+        throw new ServerError(JoinErrorCode.Unavailable, `room '${room.id}' is already open (or full); join it instead`);
+      }
+      try {
+        this.start(room);
+      } catch (error) {
+        services.rooms.release(this);
+        throw error;
+      }
+      log.info({ room: room.id }, "room open");
+    }
+
+    private start(room: RoomData): void {
       this.width = room.width;
       this.depth = room.depth;
       this.autoDispose = false;
@@ -83,32 +104,35 @@ export function defineMeshRoom(services: Services) {
       this.state.name = room.name;
       this.state.topic = room.topic;
       for (const stored of db.messages.recent(room.id, MESSAGE_WINDOW)) this.state.messages.push(messageFromData(stored));
+      trimWindow(this.state.messages);
       this.simOptions = { roomId: room.id, width: room.width, depth: room.depth };
       this.sim = createSim({ ...this.simOptions, lastSeq: db.messages.maxSeq(room.id), record: true });
       this.checkpoint = this.sim.checkpoint();
       this.outbox = new MessageOutbox(room.id, db, log, (authorId, ref, message) => {
         for (const client of this.clients) {
-          if ((client.auth as ClientAuth).userId === authorId) this.reply(client, ErrorCode.Internal, message, ref);
+          if (authOf(client).userId === authorId) this.reply(client, ErrorCode.Internal, message, ref);
         }
       });
 
       for (const type of Object.values(ClientMessage)) {
         this.onMessage(type, (client: MeshClient, payload: unknown) => this.handle(client, type, payload));
       }
-      this.onMessage("*", (client: MeshClient, type: string | number) => {
-        this.reply(client, ErrorCode.BadInput, `unknown message type '${String(type).slice(0, 64)}'`, String(type).slice(0, 64));
-      });
+      // Unknown types spend from the same budget as known ones before any reply is sent.
+      this.onMessage("*", (client: MeshClient, type: string | number, payload: unknown) => this.handle(client, String(type), payload));
       // Patches go out right after each tick, not on a timer of their own (one tick + network).
       // Order matters: with no simulation interval yet, `patchRate = null` starts a clock
       // timer of its own that would steal the fixed timestep's elapsed time.
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
       this.patchRate = null;
-      services.rooms.add(this);
-      log.info({ room: room.id }, "room open");
+      this.stopWhenIdle();
     }
 
-    onJoin(client: MeshClient): void {
-      const auth = client.auth as ClientAuth;
+    onJoin(client: MeshClient, options: JoinOptions): void {
+      const auth = authOf(client);
+      // onAuth checked the room named in the options; joinById must not borrow that check.
+      if (options.room !== this.meshRoomId) {
+        throw new ServerError(ColyseusErrorCode.AUTH_FAILED, `this is room '${this.meshRoomId}', not '${String(options.room)}'`);
+      }
       const actor = gate.actor(auth.userId);
       if (!actor) {
         client.leave(CloseCode.SessionRevoked, "account no longer exists");
@@ -120,6 +144,8 @@ export function defineMeshRoom(services: Services) {
       }
       services.connections.add(client, auth.userId, auth.sessionId);
       this.counted.add(client);
+      this.idleStop?.clear();
+      this.idleStop = undefined;
       if (member) {
         member.sockets++;
         return;
@@ -139,10 +165,13 @@ export function defineMeshRoom(services: Services) {
         x: this.width / 2 + (Math.random() - 0.5) * spread,
         z: this.depth / 2 + (Math.random() - 0.5) * spread,
       });
+      // A stored mute outlives leaving: show it again from the first tick.
+      const muteMs = muteLeftMs(db, this.meshRoomId, auth.userId, Date.now());
+      if (muteMs > 0) this.enqueue({ kind: "mute", participantId: auth.userId, ticks: Math.ceil(muteMs / TICK_MS) });
     }
 
     onLeave(client: MeshClient): void {
-      const auth = client.auth as ClientAuth | undefined;
+      const auth = client.auth as VerifiedSession | undefined; // undefined when onAuth refused the socket
       services.connections.remove(client);
       if (!auth || !this.counted.delete(client)) return;
       const member = this.members.get(auth.userId);
@@ -151,11 +180,13 @@ export function defineMeshRoom(services: Services) {
       if (member.sockets > 0) return;
       this.members.delete(auth.userId);
       this.enqueue({ kind: "leave", participantId: auth.userId });
+      this.stopWhenIdle();
     }
 
     onDispose(): void {
-      services.rooms.remove(this);
-      this.outbox.close();
+      this.idleStop?.clear();
+      services.rooms.release(this);
+      this.outbox?.close(); // undefined when onCreate refused the instance
       log.info({ room: this.meshRoomId }, "room closed");
     }
 
@@ -169,6 +200,8 @@ export function defineMeshRoom(services: Services) {
       if (!accepted.ok) return Promise.resolve(accepted);
       if (typeof accepted.value !== "string") return Promise.resolve(ok(accepted.value));
       const id = accepted.value;
+      // A REST sender keeps an otherwise empty room running for another idle period.
+      this.stopWhenIdle();
       return this.outbox.wait(id);
     }
 
@@ -205,13 +238,33 @@ export function defineMeshRoom(services: Services) {
     }
 
     async shutdown(code: number, reason: string): Promise<void> {
+      services.rooms.release(this);
       for (const client of this.clients) client.leave(code, reason);
       await this.disconnect();
     }
 
+    // ---- lifecycle ------------------------------------------------------------------------
+
+    /**
+     * An empty room stops after the idle period, so a stored room that nobody uses costs
+     * nothing; the next join or REST send starts it again from the database.
+     */
+    private stopWhenIdle(): void {
+      if (this.members.size > 0 || this.clients.length > 0) return;
+      this.idleStop?.clear();
+      this.idleStop = this.clock.setTimeout(() => {
+        this.idleStop = undefined;
+        if (this.members.size > 0 || this.clients.length > 0 || this.outbox.pending > 0) return this.stopWhenIdle();
+        // Released first: a join from now on starts a fresh instance instead of finding this one.
+        services.rooms.release(this);
+        log.info({ room: this.meshRoomId }, "room idle: stopping");
+        void this.disconnect();
+      }, services.config.roomIdleS * 1000);
+    }
+
     // ---- inputs ---------------------------------------------------------------------------
 
-    private handle(client: MeshClient, type: keyof ClientMessagePayloads, payload: unknown): void {
+    private handle(client: MeshClient, type: string, payload: unknown): void {
       try {
         this.apply(client, type, payload);
       } catch (error) {
@@ -221,16 +274,23 @@ export function defineMeshRoom(services: Services) {
       }
     }
 
-    private apply(client: MeshClient, type: keyof ClientMessagePayloads, payload: unknown): void {
-      const auth = client.auth as ClientAuth;
+    private apply(client: MeshClient, type: string, payload: unknown): void {
+      const auth = authOf(client);
       const ref = refOf(type, payload);
+      // Every frame spends from its sender's budget before anything else, replies included:
+      // past it, one rate_limited a second is all a flood draws.
       const limiter = services.limits.inputs.bucket(auth.userId);
       if (!limiter.take()) {
         if (limiter.shouldWarn()) this.reply(client, ErrorCode.RateLimited, "slow down: too many messages", ref);
         return;
       }
+      // A session acts only while it lasts: checked on every action, not only by the sweep.
+      if (Date.now() >= auth.expiresAt) {
+        client.leave(CloseCode.SessionRevoked, "session expired");
+        return;
+      }
       if (!isClientMessageType(type)) {
-        this.reply(client, ErrorCode.BadInput, "unknown message type", ref);
+        this.reply(client, ErrorCode.BadInput, `unknown message type '${type.slice(0, 64)}'`, ref);
         return;
       }
       const decision = decide(gate, this.meshRoomId, auth.userId, type, payload);
@@ -249,21 +309,43 @@ export function defineMeshRoom(services: Services) {
           return;
         }
         case "kick": {
-          const kicked = this.clients.filter((c) => (c.auth as ClientAuth).userId === action.targetId);
-          if (kicked.length === 0) {
-            this.reply(client, ErrorCode.NotFound, "that participant is not in this room", ref);
-            return;
+          const now = Date.now();
+          // The cooldown is stored first, so the kicked cannot slip back in between.
+          if (services.config.kickCooldownS > 0) {
+            db.sanctions.impose({
+              roomId: this.meshRoomId,
+              participantId: action.targetId,
+              kind: "kick",
+              until: now + services.config.kickCooldownS * 1000,
+              byId: auth.userId,
+              createdAt: now,
+            });
           }
-          for (const target of kicked) target.leave(CloseCode.Kicked, `kicked by ${auth.userId}`);
-          services.audit({ actorId: auth.userId, action: "kick", target: action.targetId, detail: { room: this.meshRoomId } });
+          for (const target of this.clients) {
+            if (authOf(target).userId === action.targetId) target.leave(CloseCode.Kicked, `kicked by ${auth.userId}`);
+          }
+          services.audit({
+            actorId: auth.userId,
+            action: "kick",
+            target: action.targetId,
+            detail: { room: this.meshRoomId, cooldownS: services.config.kickCooldownS },
+          });
           return;
         }
-        case "mute":
-          if (!this.sim.has(action.targetId)) {
-            this.reply(client, ErrorCode.NotFound, "that participant is not in this room", ref);
-            return;
+        case "mute": {
+          // Stored per room and participant: it holds over REST, after a rejoin and a restart.
+          const now = Date.now();
+          db.sanctions.impose({
+            roomId: this.meshRoomId,
+            participantId: action.targetId,
+            kind: "mute",
+            until: now + action.seconds * 1000,
+            byId: auth.userId,
+            createdAt: now,
+          });
+          if (this.sim.has(action.targetId)) {
+            this.enqueue({ kind: "mute", participantId: action.targetId, ticks: action.seconds * TICK_HZ });
           }
-          this.enqueue({ kind: "mute", participantId: action.targetId, ticks: action.seconds * TICK_HZ });
           services.audit({
             actorId: auth.userId,
             action: "mute",
@@ -271,6 +353,7 @@ export function defineMeshRoom(services: Services) {
             detail: { room: this.meshRoomId, seconds: action.seconds },
           });
           return;
+        }
         default: {
           const unreachable: never = action;
           throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);
@@ -284,7 +367,8 @@ export function defineMeshRoom(services: Services) {
      */
     private acceptSend(author: Actor, payload: SendPayload): Result<string | MessageData> {
       const authorId = author.participant.id;
-      if (this.sim.view(authorId)?.muted) return err(ErrorCode.Forbidden, "you are muted in this room");
+      const refused = sendRefusal(db, this.meshRoomId, authorId, Date.now());
+      if (refused) return err(ErrorCode.Forbidden, refused);
       const nonce = payload.nonce ?? "";
       if (nonce) {
         const stored = db.messages.findByNonce(this.meshRoomId, authorId, nonce);

@@ -23,6 +23,11 @@ export class MessageOutbox {
     private readonly notifyAuthor: NotifyAuthor,
   ) {}
 
+  /** REST senders still waiting for their message's outcome. */
+  get pending(): number {
+    return this.waiters.size;
+  }
+
   /** Resolves once the message with this id is stored (or refused). */
   wait(id: string): Promise<Result<MessageData>> {
     return new Promise((resolve) => this.waiters.set(id, resolve));

@@ -32,22 +32,72 @@ export interface LiveRoom {
   shutdown(code: number, reason: string): Promise<void>;
 }
 
+/** Starts the Colyseus room for a stored mesh room (matchMaker.createRoom in the server). */
+export type OpenRoom = (roomId: string) => Promise<void>;
+
+/** The room is being deleted, or its opening failed: the caller answers with this. */
+export class RoomUnavailableError extends Error {}
+
+/**
+ * Exactly one live instance per mesh room, whatever path asks for it. Rooms run only while
+ * used: `ensureOpen` starts one on the first join or REST send (one start at a time per id),
+ * a room claims its id as it is created (a second instance for a live id is refused), and
+ * releases it when it stops.
+ */
 export class RoomRegistry {
   private readonly rooms = new Map<string, LiveRoom>();
+  private readonly opening = new Map<string, Promise<LiveRoom>>();
+  private readonly closing = new Set<string>();
 
-  add(room: LiveRoom): void {
+  constructor(private readonly open: OpenRoom) {}
+
+  /** Called by a room as it is created; false when another instance already holds the id. */
+  claim(room: LiveRoom): boolean {
+    if (this.rooms.has(room.meshRoomId) || this.closing.has(room.meshRoomId)) return false;
     this.rooms.set(room.meshRoomId, room);
+    return true;
   }
 
-  remove(room: LiveRoom): void {
+  release(room: LiveRoom): void {
     if (this.rooms.get(room.meshRoomId) === room) this.rooms.delete(room.meshRoomId);
   }
 
+  /** The live instance, if the room is running. */
   get(id: string): LiveRoom | undefined {
     return this.rooms.get(id);
   }
 
   all(): LiveRoom[] {
     return [...this.rooms.values()];
+  }
+
+  /** The live instance, started if needed. The caller has checked that the room is stored. */
+  ensureOpen(id: string): Promise<LiveRoom> {
+    const live = this.rooms.get(id);
+    if (live) return Promise.resolve(live);
+    if (this.closing.has(id)) return Promise.reject(new RoomUnavailableError(`room '${id}' is being deleted`));
+    let opening = this.opening.get(id);
+    if (!opening) {
+      opening = this.open(id)
+        .then(() => {
+          const room = this.rooms.get(id);
+          if (!room) throw new RoomUnavailableError(`room '${id}' stopped as it opened; try again`);
+          return room;
+        })
+        .finally(() => this.opening.delete(id));
+      this.opening.set(id, opening);
+    }
+    return opening;
+  }
+
+  /** Stop a room for good (deletion): no instance may start for `id` while `during` runs. */
+  async closeFor<T>(id: string, during: () => T | Promise<T>): Promise<T> {
+    this.closing.add(id);
+    try {
+      await this.opening.get(id)?.catch(() => undefined);
+      return await during();
+    } finally {
+      this.closing.delete(id);
+    }
   }
 }

@@ -1,6 +1,9 @@
 import type { AppendedMessage, Sim, TickResult } from "@mesh/sim";
+import type { ArraySchema } from "@colyseus/schema";
 import {
+  type Message,
   MESSAGE_WINDOW,
+  MESSAGE_WINDOW_BYTES,
   messageFromData,
   type MessageData,
   Participant,
@@ -19,7 +22,7 @@ export interface Member {
 
 /**
  * The one place the sim's tick result becomes synced state: spawns and despawns, changed
- * fields only (an unchanged value is not re-sent), and the message window kept at 100.
+ * fields only (an unchanged value is not re-sent), and the message window kept to its bounds.
  */
 export function syncState(state: RoomState, sim: Sim, result: TickResult, members: ReadonlyMap<string, Member>): void {
   state.tick = sim.tick;
@@ -45,9 +48,26 @@ export function syncState(state: RoomState, sim: Sim, result: TickResult, member
     if (participant.typing !== view.typing) participant.typing = view.typing;
     if (participant.muted !== view.muted) participant.muted = view.muted;
   }
+  if (result.appended.length === 0) return;
   for (const appended of result.appended) state.messages.push(messageFromData(toData(appended)));
-  const excess = state.messages.length - MESSAGE_WINDOW;
-  if (excess > 0) state.messages.splice(0, excess);
+  trimWindow(state.messages);
+}
+
+/**
+ * Keep the newest messages that fit both MESSAGE_WINDOW and MESSAGE_WINDOW_BYTES of text
+ * (the newest always stays): what a join costs is bounded in bytes, not only in count.
+ * Older messages come from REST history, and the SDK fetches them itself.
+ */
+export function trimWindow(messages: ArraySchema<Message>): void {
+  let keep = 0;
+  let bytes = 0;
+  for (let i = messages.length - 1; i >= 0 && keep < MESSAGE_WINDOW; i--) {
+    bytes += Buffer.byteLength(messages[i].text, "utf8");
+    if (keep > 0 && bytes > MESSAGE_WINDOW_BYTES) break;
+    keep++;
+  }
+  const excess = messages.length - keep;
+  if (excess > 0) messages.splice(0, excess);
 }
 
 export function trustOf(role: string): TrustLevel {

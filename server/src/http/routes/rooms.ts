@@ -10,7 +10,7 @@ import {
   type RoomData,
 } from "@mesh/schema";
 import { Router } from "express";
-import { openRoom } from "../../realtime/open-room.ts";
+import { RoomUnavailableError } from "../../realtime/room-registry.ts";
 import type { Services } from "../../realtime/services.ts";
 import { actorOf, authOf, rateLimited, requirePermission, requireSession } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
@@ -21,14 +21,35 @@ export function roomRoutes(services: Services): Router {
   const session = requireSession(services);
   const can = (permission: Parameters<typeof requirePermission>[1]) => requirePermission(services, permission);
   const withOnline = (room: RoomData) => ({ ...room, online: rooms.get(room.id)?.online() ?? 0 });
+  /** Exits lead to other rooms that exist: never into the room itself or nowhere. */
+  const badExit = (id: string, exits: Record<string, string> | undefined): string | undefined => {
+    for (const [direction, to] of Object.entries(exits ?? {})) {
+      if (to === id) return `exit '${direction}' leads back into '${id}' itself`;
+      if (!db.rooms.get(to)) return `exit '${direction}' leads to '${to}', which does not exist`;
+    }
+    return undefined;
+  };
 
   router.get("/api/rooms", session, can("view_rooms"), (_req, res) => {
     res.json({ rooms: db.rooms.list().map(withOnline) });
   });
 
-  router.post("/api/rooms", session, can("create_rooms"), async (req, res) => {
+  router.post("/api/rooms", session, can("create_rooms"), (req, res) => {
+    const creator = actorOf(res);
+    if (rateLimited(res, services.limits.roomCreates, creator.participant.id)) return;
     const body = parseOr400(res, createRoomSchema, req.body);
     if (!body) return;
+    const exitProblem = badExit(body.id, body.exits);
+    if (exitProblem) return sendError(res, ErrorCode.BadInput, exitProblem);
+    // The mesh's owner is not capped; everyone else owns at most MESH_ROOMS_PER_MEMBER rooms.
+    const owned = db.rooms.countCreatedBy(creator.participant.id);
+    if (!creator.role.permissions.includes("manage_mesh") && owned >= services.config.roomsPerMember) {
+      return sendError(
+        res,
+        ErrorCode.Forbidden,
+        `you have created ${owned} rooms, the most allowed on this mesh (${services.config.roomsPerMember}); delete one first`,
+      );
+    }
     const created = db.rooms.create({
       id: body.id,
       name: body.name,
@@ -40,7 +61,7 @@ export function roomRoutes(services: Services): Router {
       createdAt: Date.now(),
     });
     if (!created.ok) return sendResult(res, created);
-    await openRoom(created.value.id);
+    // Not started here: a room runs from its first join or REST send.
     services.audit({ actorId: authOf(res).userId, action: "room.create", target: created.value.id });
     log.info({ room: created.value.id, by: authOf(res).userId }, "room created");
     res.status(201).json(withOnline(created.value));
@@ -55,6 +76,8 @@ export function roomRoutes(services: Services): Router {
   router.patch("/api/rooms/:id", session, can("manage_rooms"), (req, res) => {
     const body = parseOr400(res, patchRoomSchema, req.body);
     if (!body) return;
+    const exitProblem = badExit(req.params.id as string, body.exits);
+    if (exitProblem) return sendError(res, ErrorCode.BadInput, exitProblem);
     const updated = db.rooms.update(req.params.id as string, body);
     if (!updated) return sendError(res, ErrorCode.NotFound, `no room '${req.params.id}'`);
     rooms.get(updated.id)?.roomChanged(updated);
@@ -66,22 +89,25 @@ export function roomRoutes(services: Services): Router {
     const id = req.params.id as string;
     if (id === DEFAULT_ROOM_ID) return sendError(res, ErrorCode.Conflict, `the default room '${id}' cannot be deleted`);
     if (!db.rooms.get(id)) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
-    await rooms.get(id)?.shutdown(CloseCode.RoomDeleted, "room deleted");
-    db.rooms.delete(id);
+    // No instance may start while the room goes: stop the live one, then remove what is stored.
+    await rooms.closeFor(id, async () => {
+      await rooms.get(id)?.shutdown(CloseCode.RoomDeleted, "room deleted");
+      db.rooms.delete(id);
+    });
     services.audit({ actorId: authOf(res).userId, action: "room.delete", target: id });
     res.json({ ok: true });
   });
 
   router.get("/api/rooms/:id/stats", session, can("manage_rooms"), (req, res) => {
     const room = rooms.get(req.params.id as string);
-    if (!room) return sendError(res, ErrorCode.NotFound, `no live room '${req.params.id}'`);
+    if (!room) return sendError(res, ErrorCode.NotFound, `room '${req.params.id}' is not running (it starts on its first join)`);
     res.json(room.stats(req.query.reset === "true"));
   });
 
   // The recent input log carries message text, so only the mesh's owner reads it.
   router.get("/api/rooms/:id/replay", session, can("manage_mesh"), (req, res) => {
     const room = rooms.get(req.params.id as string);
-    if (!room) return sendError(res, ErrorCode.NotFound, `no live room '${req.params.id}'`);
+    if (!room) return sendError(res, ErrorCode.NotFound, `room '${req.params.id}' is not running (it starts on its first join)`);
     res.json(room.replayRecord());
   });
 
@@ -96,11 +122,17 @@ export function roomRoutes(services: Services): Router {
 
   router.post("/api/rooms/:id/messages", session, can("send_messages"), async (req, res) => {
     const id = req.params.id as string;
-    const room = rooms.get(id);
-    if (!room) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
     if (rateLimited(res, services.limits.inputs, actorOf(res).participant.id)) return;
+    if (!db.rooms.get(id)) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
     const body = parseOr400(res, restMessageSchema, req.body);
     if (!body) return;
+    let room: Awaited<ReturnType<typeof rooms.ensureOpen>>;
+    try {
+      room = await rooms.ensureOpen(id);
+    } catch (error) {
+      if (error instanceof RoomUnavailableError) return sendError(res, ErrorCode.NotFound, error.message);
+      throw error;
+    }
     sendResult(res, await room.submitMessage(actorOf(res).participant.id, body), 201);
   });
 

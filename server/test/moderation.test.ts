@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import { MeshRestError, MeshRest, type MeshRoom } from "@mesh/bots";
+import { type ErrorPayload, JoinErrorCode } from "@mesh/schema";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger, loadConfig, startServer } from "../src/index.ts";
+import { registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
+
+async function restStatus(call: Promise<unknown>): Promise<{ status: number; message: string } | undefined> {
+  try {
+    await call;
+    return undefined;
+  } catch (error) {
+    if (error instanceof MeshRestError) return { status: error.status, message: error.message };
+    throw error;
+  }
+}
+
+function errorsOf(room: MeshRoom): ErrorPayload[] {
+  const errors: ErrorPayload[] = [];
+  room.onError((e) => errors.push(e));
+  return errors;
+}
+
+// Its own file: Colyseus's matchmaker is one per process, so its servers run one after another.
+describe("mutes and kicks hold on every path", () => {
+  let server: TestServer;
+  let owner: TestUser;
+  let moderator: TestUser;
+  let modRoom: MeshRoom;
+
+  beforeAll(async () => {
+    server = await startTestServer({ kickCooldownS: 2 });
+    owner = await registerUser(server.url, "chair");
+    moderator = await registerUser(server.url, "warden");
+    await owner.rest.request("PUT", `/api/participants/${moderator.participant.id}/role`, { role: "moderator" });
+    modRoom = await moderator.client.join("lobby");
+  });
+  afterAll(async () => {
+    await modRoom.leave().catch(() => undefined);
+    await server.stop();
+  });
+
+  it("a mute survives leaving and rejoining", async () => {
+    const target = await registerUser(server.url, "rejoiner");
+    let room = await target.client.join("lobby");
+    await waitFor("present", () => modRoom.participant(target.participant.id));
+    modRoom.mute(target.participant.id, 60);
+    await waitFor("muted in state", () => room.participant(target.participant.id)?.muted);
+    await room.leave();
+    room = await target.client.join("lobby");
+    const errors = errorsOf(room);
+    await waitFor("shown muted again", () => modRoom.participant(target.participant.id)?.muted);
+    room.send("I am back, unmuted?", { nonce: "evade" });
+    await waitFor("refused", () => errors.length > 0);
+    expect(errors[0]).toMatchObject({ code: "forbidden", ref: "send_message:evade" });
+    expect(errors[0].message).toMatch(/muted/);
+    await room.leave();
+  });
+
+  it("a mute holds over REST, also for someone who never joined", async () => {
+    const target = await registerUser(server.url, "rest-only");
+    modRoom.mute(target.participant.id, 60);
+    await waitFor("mute stored", () =>
+      server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()),
+    );
+    const refused = await restStatus(target.rest.postMessage("lobby", { text: "from the outside" }));
+    expect(refused?.status).toBe(403);
+    expect(refused?.message).toMatch(/muted/);
+    // Only in that room: elsewhere the participant still speaks.
+    await owner.rest.request("POST", "/api/rooms", { id: "annex", name: "Annex" });
+    const elsewhere = await target.rest.postMessage("annex", { text: "still heard here" });
+    expect(elsewhere.seq).toBe(1);
+    const history = await owner.rest.history("lobby", { limit: 500 });
+    expect(history.some((m) => m.text === "from the outside")).toBe(false);
+  });
+
+  it("a kick keeps the kicked out for the cooldown, on joins and REST alike, then lets them back", async () => {
+    const target = await registerUser(server.url, "kicked");
+    const room = await target.client.join("lobby");
+    await waitFor("present", () => modRoom.participant(target.participant.id));
+    modRoom.kick(target.participant.id);
+    await waitFor("closed with 4003", () => room.closedWith === 4003);
+    const rejoin = await target.client.join("lobby").then(() => undefined, (e: { code: number; message: string }) => e);
+    expect(rejoin).toMatchObject({ code: JoinErrorCode.Kicked, message: expect.stringMatching(/kicked.*come back in \d+ s/) });
+    const overRest = await restStatus(target.rest.postMessage("lobby", { text: "let me in" }));
+    expect(overRest?.status).toBe(403);
+    await waitFor("cooldown over", () => !server.services.db.sanctions.active("lobby", target.participant.id, "kick", Date.now()), 4000);
+    const back = await target.client.join("lobby");
+    await back.sendAndWait("I behave now");
+    await back.leave();
+  });
+
+  it("a mute survives a restart of the server", async () => {
+    const target = await registerUser(server.url, "persistent");
+    modRoom.mute(target.participant.id, 600);
+    await waitFor("mute stored", () =>
+      server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()),
+    );
+    await modRoom.leave();
+    await server.close();
+    const loaded = loadConfig({ PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: server.dataDir, LOG_LEVEL: "silent" });
+    if (!loaded.ok) throw new Error(loaded.errors.join("; "));
+    const again = await startServer(loaded.value, createLogger("silent"));
+    try {
+      const rest = new MeshRest(again.url, target.token);
+      const refused = await restStatus(rest.postMessage("lobby", { text: "after the restart" }));
+      expect(refused?.status).toBe(403);
+    } finally {
+      await again.close();
+      fs.rmSync(server.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("moderators cannot be dodged by waiting a tick", () => {
+  it("a muted participant's state shows muted from their first tick back", async () => {
+    const server = await startTestServer();
+    try {
+      const owner = await registerUser(server.url, "host");
+      const guest = await registerUser(server.url, "guest");
+      const hostRoom = await owner.client.join("lobby");
+      hostRoom.mute(guest.participant.id, 60);
+      await waitFor("stored", () => server.services.db.sanctions.active("lobby", guest.participant.id, "mute", Date.now()));
+      const room = await guest.client.join("lobby");
+      await ticksPass(room, 2);
+      expect(room.participant(guest.participant.id)?.muted).toBe(true);
+      await room.leave();
+      await hostRoom.leave();
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { matchMaker } from "@colyseus/core";
+import { MeshRestError } from "@mesh/bots";
+import { openDatabase } from "@mesh/persistence";
+import { MAX_ROOM_SIZE, ROOM_TYPE } from "@mesh/schema";
+import { describe, expect, it } from "vitest";
+import { registerUser, startTestServer, waitFor } from "./harness.ts";
+
+async function refused(call: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof MeshRestError) return { status: error.status, code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error("expected the call to be refused");
+}
+
+const liveRooms = async () => (await matchMaker.query({ name: ROOM_TYPE })).length;
+
+// Its own file: Colyseus's matchmaker is one per process, so its servers run one after another.
+describe("room creation is bounded", () => {
+  it("caps the rooms one member may create, but not the mesh's owner", async () => {
+    const server = await startTestServer({ roomsPerMember: 2, roomCreatesPerMin: 100 });
+    try {
+      const owner = await registerUser(server.url, "founder");
+      const member = await registerUser(server.url, "builder");
+      await member.rest.request("POST", "/api/rooms", { id: "b1", name: "B1" });
+      await member.rest.request("POST", "/api/rooms", { id: "b2", name: "B2" });
+      const third = await refused(member.rest.request("POST", "/api/rooms", { id: "b3", name: "B3" }));
+      expect(third).toMatchObject({ status: 403, code: "forbidden" });
+      expect(third.message).toMatch(/created 2 rooms.*\(2\)/);
+      for (const id of ["o1", "o2", "o3"]) await owner.rest.request("POST", "/api/rooms", { id, name: id });
+      // Deleting one makes room for another.
+      await owner.rest.request("DELETE", "/api/rooms/b1");
+      await member.rest.request("POST", "/api/rooms", { id: "b3", name: "B3" });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("limits how fast one participant creates rooms, with Retry-After", async () => {
+    const server = await startTestServer({ roomCreatesPerMin: 3 });
+    try {
+      const owner = await registerUser(server.url, "hasty");
+      for (let i = 0; i < 3; i++) await owner.rest.request("POST", "/api/rooms", { id: `r${i}`, name: `R${i}` });
+      const res = await fetch(`${server.url}/api/rooms`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ id: "r3", name: "R3" }),
+      });
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      // Someone else is not slowed by it.
+      const other = await registerUser(server.url, "patient-builder");
+      await other.rest.request("POST", "/api/rooms", { id: "calm", name: "Calm" });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it(`refuses floors larger than ${MAX_ROOM_SIZE} and exits that lead nowhere or back in`, async () => {
+    const server = await startTestServer();
+    try {
+      const owner = await registerUser(server.url, "architect");
+      const huge = await refused(owner.rest.request("POST", "/api/rooms", { id: "huge", name: "Huge", width: 4096, depth: 4096 }));
+      expect(huge).toMatchObject({ status: 400, code: "bad_input" });
+      await owner.rest.request("POST", "/api/rooms", { id: "big", name: "Big", width: MAX_ROOM_SIZE, depth: MAX_ROOM_SIZE });
+      const nowhere = await refused(owner.rest.request("POST", "/api/rooms", { id: "hall", name: "Hall", exits: { north: "narnia" } }));
+      expect(nowhere).toMatchObject({ status: 400, code: "bad_input", message: expect.stringMatching(/narnia.*does not exist/) });
+      const loop = await refused(owner.rest.request("POST", "/api/rooms", { id: "hall", name: "Hall", exits: { north: "hall" } }));
+      expect(loop).toMatchObject({ status: 400, message: expect.stringMatching(/itself/) });
+      await owner.rest.request("POST", "/api/rooms", { id: "hall", name: "Hall", exits: { north: "big" } });
+      const patched = await refused(owner.rest.request("PATCH", "/api/rooms/big", { exits: { down: "cellar" } }));
+      expect(patched).toMatchObject({ status: 400, code: "bad_input" });
+      await owner.rest.request("PATCH", "/api/rooms/big", { exits: { south: "hall" } });
+      // Deleting a room takes away the exits into it.
+      await owner.rest.request("DELETE", "/api/rooms/big");
+      const hall = await owner.rest.request<{ exits: Record<string, string> }>("GET", "/api/rooms/hall");
+      expect(hall.exits).toEqual({});
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("a room runs only while it is used", () => {
+  it("2,000 stored rooms: none starts with the server, a join opens one, idle stops it again", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-test-many-"));
+    const db = openDatabase(path.join(dataDir, "mesh.sqlite"));
+    const insert = db.sqlite.transaction(() => {
+      for (let i = 0; i < 2000; i++) {
+        db.rooms.create({ id: `room-${i}`, name: `Room ${i}`, topic: "", width: 64, depth: 64, exits: {}, createdBy: "", createdAt: i });
+      }
+    });
+    insert();
+    db.close();
+    const server = await startTestServer({ dataDir, roomIdleS: 1 });
+    try {
+      expect(server.services.rooms.all()).toHaveLength(0);
+      expect(await liveRooms()).toBe(0);
+      const health = await (await fetch(`${server.url}/api/health`)).json();
+      expect(health.rooms).toBe(0);
+
+      const user = await registerUser(server.url, "explorer");
+      const listed = await user.rest.request<{ rooms: unknown[] }>("GET", "/api/rooms");
+      expect(listed.rooms.length).toBe(2001); // and the lobby
+      const room = await user.client.join("room-1234");
+      expect(server.services.rooms.all().map((r) => r.meshRoomId)).toEqual(["room-1234"]);
+      await room.sendAndWait("anyone here?");
+      await room.leave();
+      // Empty for the idle period: it stops, and costs nothing again.
+      await waitFor("stopped when idle", () => server.services.rooms.all().length === 0, 5000);
+      expect(await liveRooms()).toBe(0);
+
+      // A REST send opens it from the database, numbering on from what is stored.
+      const stored = await user.rest.postMessage("room-1234", { text: "over REST, while nobody is in" });
+      expect(stored.seq).toBe(2);
+      expect(server.services.rooms.all().map((r) => r.meshRoomId)).toEqual(["room-1234"]);
+      await waitFor("stopped again", () => server.services.rooms.all().length === 0, 5000);
+      const back = await user.client.join("room-1234");
+      await waitFor("window loaded from the database", () => back.state.messages.length === 2);
+      await back.leave();
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+});
