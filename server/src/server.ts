@@ -12,6 +12,7 @@ import { TokenService } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import { Gate } from "./gate/authorize.ts";
 import { configureApp } from "./http/app.ts";
+import { guardRequests } from "./http/guard.ts";
 import { KeyedRateLimiter } from "./limits.ts";
 import type { Logger } from "./logger.ts";
 import { Connections } from "./realtime/connections.ts";
@@ -156,6 +157,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     db.close();
     throw error;
   }
+  guardRequests(httpServer, config); // wraps the listeners Colyseus attached in listen()
   // No room starts here: each runs from its first join or REST send until it is idle.
 
   // Sessions that expire (or are revoked by another path) lose their sockets within a sweep.
