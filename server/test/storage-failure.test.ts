@@ -41,4 +41,30 @@ describe("when SQLite refuses a tick's batch", () => {
     const history = await reader.rest.history("lobby");
     expect(history.filter((m) => m.nonce === "retry-me")).toHaveLength(1);
   });
+
+  it("answers a REST sender with an error, not 201, and takes the resend", async () => {
+    const author = await registerUser(server.url, "rest-author");
+    const lastSeq = (await author.rest.history("lobby")).at(-1)?.seq ?? 0;
+    const post = () =>
+      fetch(`${server.url}/api/rooms/lobby/messages`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${author.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ text: "posted to a full disk", nonce: "rest-retry" }),
+      });
+    const sqlite = server.services.db.sqlite;
+    sqlite.pragma("query_only = ON");
+    let refused: Response;
+    try {
+      refused = await post();
+    } finally {
+      sqlite.pragma("query_only = OFF");
+    }
+    expect(refused.status).toBe(500);
+    expect(await refused.json()).toMatchObject({ error: { code: "internal" } });
+    expect((await author.rest.history("lobby")).some((m) => m.nonce === "rest-retry")).toBe(false);
+
+    const resent = await post();
+    expect(resent.status).toBe(201);
+    expect(((await resent.json()) as MessageData).seq).toBe(lastSeq + 1);
+  });
 });
