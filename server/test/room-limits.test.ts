@@ -97,8 +97,15 @@ describe("a room runs only while it is used", () => {
     });
     insert();
     db.close();
+    // What an idle server keeps running (timers), with no stored rooms but the lobby...
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    const empty = await startTestServer({ roomIdleS: 1 });
+    const emptyTimers = timers();
+    await empty.stop();
     const server = await startTestServer({ dataDir, roomIdleS: 1 });
     try {
+      // ...is what one with 2,000 stored rooms keeps running: no room ticks until it is used.
+      expect(timers()).toBeLessThanOrEqual(emptyTimers);
       expect(server.services.rooms.all()).toHaveLength(0);
       expect(await liveRooms()).toBe(0);
       const health = await (await fetch(`${server.url}/api/health`)).json();

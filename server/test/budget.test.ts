@@ -1,0 +1,80 @@
+import { Client, type Room } from "@colyseus/sdk";
+import { MAX_SOCKETS_PER_PARTICIPANT, MESSAGE_WINDOW_BYTES, ROOM_TYPE } from "@mesh/schema";
+import { describe, expect, it } from "vitest";
+import { registerUser, startTestServer, ticksPass } from "./harness.ts";
+
+const RATE = 10;
+const BURST = 20;
+
+// Its own file: Colyseus's matchmaker is one per process, so its servers run one after another.
+describe("every frame spends from its sender's budget", () => {
+  it(`a flood of unknown types from ${MAX_SOCKETS_PER_PARTICIPANT} sockets draws replies within the budget, not one per frame`, async () => {
+    const server = await startTestServer({ ratePerS: RATE, rateBurst: BURST });
+    try {
+      const flooder = await registerUser(server.url, "flooder");
+      const calm = await registerUser(server.url, "bystander");
+      const watcher = await calm.client.join("lobby");
+      const sockets: Room[] = [];
+      let replies = 0;
+      for (let i = 0; i < MAX_SOCKETS_PER_PARTICIPANT; i++) {
+        const room = await new Client(server.url).joinOrCreate(ROOM_TYPE, { room: "lobby", token: flooder.token });
+        room.reconnection.enabled = false;
+        room.onMessage("error", () => replies++);
+        sockets.push(room);
+      }
+      const started = Date.now();
+      let sent = 0;
+      // 8 sockets × 40 frames every 50 ms, 40 times: 12,800 frames, well under the hard cutoff per socket.
+      for (let round = 0; round < 40; round++) {
+        for (const room of sockets) for (let k = 0; k < 40; k++, sent++) room.send(`no_such_type_${k}`, { k });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const seconds = (Date.now() - started) / 1000 + 1;
+      await ticksPass(watcher, 10);
+      // The burst, the refill over the flood, and one rate_limited a second.
+      const bound = BURST + RATE * seconds + seconds;
+      expect(sent).toBe(12_800);
+      expect(replies).toBeGreaterThan(0);
+      expect(replies).toBeLessThanOrEqual(bound);
+      // The bystander was never slowed, and the room kept ticking.
+      const said = await watcher.sendAndWait("still here");
+      expect(said.text).toBe("still here");
+      for (const room of sockets) await room.leave();
+      await watcher.leave();
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
+});
+
+describe("the state a join receives is bounded in bytes", () => {
+  it(`keeps the message window under ${MESSAGE_WINDOW_BYTES / 1024} KiB of text however long the messages`, async () => {
+    const server = await startTestServer({ ratePerS: 1000, rateBurst: 1000 });
+    try {
+      const author = await registerUser(server.url, "novelist");
+      const long = "€".repeat(8000); // 24,000 bytes of UTF-8, at the character limit
+      for (let i = 0; i < 20; i++) await author.rest.postMessage("lobby", { text: `${i}${long}`.slice(0, 8000) });
+      const reader = await registerUser(server.url, "reader");
+      const room = await reader.client.join("lobby");
+      const texts = [...room.state.messages].map((m) => m.text);
+      const bytes = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0);
+      expect(bytes).toBeLessThanOrEqual(MESSAGE_WINDOW_BYTES);
+      expect(texts.length).toBeGreaterThan(1);
+      expect(texts.length).toBeLessThan(20);
+      // The newest are the ones kept, in order; the rest are in REST history.
+      const seqs = [...room.state.messages].map((m) => m.seq);
+      expect(seqs.at(-1)).toBe(20);
+      expect(seqs).toEqual(seqs.map((_, i) => 21 - seqs.length + i));
+      const history = await reader.rest.history("lobby", { limit: 100 });
+      expect(history).toHaveLength(20);
+      // A live burst is trimmed the same way.
+      for (let i = 0; i < 10; i++) void author.rest.postMessage("lobby", { text: long });
+      await ticksPass(room, 10);
+      const after = [...room.state.messages].reduce((sum, m) => sum + Buffer.byteLength(m.text), 0);
+      expect(after).toBeLessThanOrEqual(MESSAGE_WINDOW_BYTES);
+      await room.leave();
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
+});
