@@ -3,7 +3,6 @@ import { type Client, ErrorCode as ColyseusErrorCode, type Delayed, Room, Server
 import type { Sim, SimInput, SimOptions, SimSnapshot, } from "@mesh/sim";
 import { createSim, DEFAULT_CAPACITY } from "@mesh/sim";
 import {
-  type ClientMessagePayloads,
   ClientMessage,
   CloseCode,
   err,
