@@ -1,5 +1,6 @@
 import { networkSuite } from "./network/index.ts";
 import { persistenceSuite } from "./persistence/index.ts";
+import { roomsSuite } from "./rooms/index.ts";
 import { simSuite } from "./sim/index.ts";
 import type { BenchSuite } from "./suite.ts";
 
@@ -7,4 +8,4 @@ import type { BenchSuite } from "./suite.ts";
  * Every suite `npm run bench` knows, in the order they run.
  * Add new ones here, one folder each.
  */
-export const suites: readonly BenchSuite[] = [simSuite, persistenceSuite, networkSuite];
+export const suites: readonly BenchSuite[] = [simSuite, persistenceSuite, networkSuite, roomsSuite];

@@ -32,13 +32,15 @@ const mapLimited = async <T, R>(items: readonly T[], limit: number, work: (item:
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-interface Running {
+export interface Running {
   url: string;
+  /** The server's process id when it runs in a child process. */
+  pid?: number;
   close(): Promise<void>;
 }
 
 /** `npm start`'s entry point in a child process: the server gets a core of its own. */
-const startChild = (env: Record<string, string>): Promise<Running> =>
+export const startChild = (env: Record<string, string>): Promise<Running> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
       cwd: ROOT,
@@ -60,6 +62,7 @@ const startChild = (env: Record<string, string>): Promise<Running> =>
       clearTimeout(timer);
       resolve({
         url: match[1],
+        pid: child.pid,
         close: async () => {
           child.kill("SIGTERM");
           await exited;
