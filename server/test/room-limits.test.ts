@@ -134,4 +134,25 @@ describe("a room runs only while it is used", () => {
       await server.stop();
     }
   }, 60_000);
+
+  it("with no idle time at all, joins and REST sends still land, and the room stops as soon as it is empty", async () => {
+    const server = await startTestServer({ roomIdleS: 0 });
+    try {
+      const user = await registerUser(server.url, "brief");
+      for (let i = 0; i < 3; i++) {
+        const stored = await user.rest.postMessage("lobby", { text: `quick ${i}` });
+        expect(stored.seq).toBe(i + 1);
+      }
+      const room = await user.client.join("lobby");
+      await room.sendAndWait("a visit");
+      expect(server.services.rooms.get("lobby")).toBeDefined();
+      await room.leave();
+      await waitFor("stopped", () => server.services.rooms.all().length === 0);
+      const again = await user.client.join("lobby");
+      await waitFor("all four in the window", () => again.state.messages.length === 4);
+      await again.leave();
+    } finally {
+      await server.stop();
+    }
+  });
 });

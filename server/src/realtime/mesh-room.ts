@@ -249,16 +249,23 @@ export function defineMeshRoom(services: Services) {
      * nothing; the next join or REST send starts it again from the database.
      */
     private stopWhenIdle(): void {
-      if (this.members.size > 0 || this.clients.length > 0) return;
+      if (this.inUse()) return;
       this.idleStop?.clear();
       this.idleStop = this.clock.setTimeout(() => {
         this.idleStop = undefined;
-        if (this.members.size > 0 || this.clients.length > 0 || this.outbox.pending > 0) return this.stopWhenIdle();
-        // Released first: a join from now on starts a fresh instance instead of finding this one.
+        if (this.inUse()) return this.stopWhenIdle();
+        // Released and locked first: a join from now on starts a fresh instance instead of finding this one.
         services.rooms.release(this);
+        void this.lock();
         log.info({ room: this.meshRoomId }, "room idle: stopping");
         void this.disconnect();
       }, services.config.roomIdleS * 1000);
+    }
+
+    /** Someone is here, has a seat reserved (joining now), or waits for a REST send to be stored. */
+    private inUse(): boolean {
+      const reserved = Object.keys(this["_reservedSeats"]).length;
+      return this.members.size > 0 || this.clients.length > 0 || reserved > 0 || this.outbox.pending > 0;
     }
 
     // ---- inputs ---------------------------------------------------------------------------
