@@ -27,7 +27,7 @@ import { decide, type SendPayload } from "./inputs.ts";
 import { MessageOutbox } from "./outbox.ts";
 import type { VerifiedSession } from "../auth/tokens.ts";
 import { authenticateJoin, type JoinOptions } from "./join.ts";
-import { muteLeftMs, sendRefusal } from "./moderation.ts";
+import { muteLeftMs, recordKick, recordMute, sendRefusal } from "./moderation.ts";
 import { type Member, syncState, trimWindow, trustOf } from "./state-sync.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { TickStats } from "./tick-stats.ts";
@@ -314,52 +314,18 @@ export function defineMeshRoom(services: Services) {
           if (!accepted.ok) this.reply(client, accepted.error.code, accepted.error.message, ref);
           return;
         }
-        case "kick": {
-          const now = Date.now();
-          // The cooldown is stored first, so the kicked cannot slip back in between.
-          if (services.config.kickCooldownS > 0) {
-            db.sanctions.impose({
-              roomId: this.meshRoomId,
-              participantId: action.targetId,
-              kind: "kick",
-              until: now + services.config.kickCooldownS * 1000,
-              byId: auth.userId,
-              createdAt: now,
-            });
-          }
+        case "kick":
+          recordKick(services, this.meshRoomId, auth.userId, action.targetId, Date.now());
           for (const target of this.clients) {
             if (authOf(target).userId === action.targetId) target.leave(CloseCode.Kicked, `kicked by ${auth.userId}`);
           }
-          services.audit({
-            actorId: auth.userId,
-            action: "kick",
-            target: action.targetId,
-            detail: { room: this.meshRoomId, cooldownS: services.config.kickCooldownS },
-          });
           return;
-        }
-        case "mute": {
-          // Stored per room and participant: it holds over REST, after a rejoin and a restart.
-          const now = Date.now();
-          db.sanctions.impose({
-            roomId: this.meshRoomId,
-            participantId: action.targetId,
-            kind: "mute",
-            until: now + action.seconds * 1000,
-            byId: auth.userId,
-            createdAt: now,
-          });
+        case "mute":
+          recordMute(services, this.meshRoomId, auth.userId, action.targetId, action.seconds, Date.now());
           if (this.sim.has(action.targetId)) {
             this.enqueue({ kind: "mute", participantId: action.targetId, ticks: action.seconds * TICK_HZ });
           }
-          services.audit({
-            actorId: auth.userId,
-            action: "mute",
-            target: action.targetId,
-            detail: { room: this.meshRoomId, seconds: action.seconds },
-          });
           return;
-        }
         default: {
           const unreachable: never = action;
           throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);

@@ -1,4 +1,5 @@
 import type { MeshDatabase } from "@mesh/persistence";
+import type { Services } from "./services.ts";
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
@@ -23,4 +24,28 @@ export function sendRefusal(db: MeshDatabase, roomId: string, participantId: str
 export function muteLeftMs(db: MeshDatabase, roomId: string, participantId: string, nowMs: number): number {
   const mute = db.sanctions.active(roomId, participantId, "mute", nowMs);
   return mute ? mute.until - nowMs : 0;
+}
+
+type ModerationServices = Pick<Services, "db" | "config" | "audit">;
+
+/** Store a kick's rejoin cooldown (before any socket closes, so none slips back in) and audit it. */
+export function recordKick(services: ModerationServices, roomId: string, byId: string, targetId: string, nowMs: number): void {
+  const cooldownS = services.config.kickCooldownS;
+  if (cooldownS > 0) {
+    services.db.sanctions.impose({ roomId, participantId: targetId, kind: "kick", until: nowMs + cooldownS * 1000, byId, createdAt: nowMs });
+  }
+  services.audit({ actorId: byId, action: "kick", target: targetId, detail: { room: roomId, cooldownS } });
+}
+
+/** Store a mute per room and participant (it holds over REST, after a rejoin, across restarts) and audit it. */
+export function recordMute(
+  services: ModerationServices,
+  roomId: string,
+  byId: string,
+  targetId: string,
+  seconds: number,
+  nowMs: number,
+): void {
+  services.db.sanctions.impose({ roomId, participantId: targetId, kind: "mute", until: nowMs + seconds * 1000, byId, createdAt: nowMs });
+  services.audit({ actorId: byId, action: "mute", target: targetId, detail: { room: roomId, seconds } });
 }
