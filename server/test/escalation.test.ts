@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MeshRestError } from "@mesh/bots";
-import { registerUser, startTestServer, type TestServer, type TestUser } from "./harness.ts";
+import { registerUser, restRefusal, startTestServer, type TestServer, type TestUser } from "./harness.ts";
 
-async function refusal(call: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof MeshRestError) return { status: error.status, code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error("expected the call to be refused");
-}
 
 // Priority alone let an owner-made role that ranks low but holds manage_mesh be handed on,
 // and its holder then make every new account an admin.
@@ -42,7 +32,7 @@ describe("roles that would lift someone above the one granting them", () => {
   afterAll(() => server.stop());
 
   it("refuses an admin granting a lower-ranked role that holds manage_mesh, and names it", async () => {
-    const refused = await refusal(setRole(admin, member, "steward"));
+    const refused = await restRefusal(setRole(admin, member, "steward"));
     expect(refused).toMatchObject({ status: 403, code: "forbidden", message: expect.stringContaining("manage_mesh") });
     expect((await member.rest.me()).participant.role).toBe("member");
   });
@@ -54,11 +44,11 @@ describe("roles that would lift someone above the one granting them", () => {
   });
 
   it("refuses a default role at or above the changer, or holding what they lack; allows one below", async () => {
-    expect(await refusal(setDefaultRole(caretaker, "admin"))).toMatchObject({ status: 403, code: "forbidden" });
+    expect(await restRefusal(setDefaultRole(caretaker, "admin"))).toMatchObject({ status: 403, code: "forbidden" });
     // member ranks below the caretaker (400 < 500) but holds far more than view_rooms and view_members.
-    const wider = await refusal(setDefaultRole(caretaker, "member"));
+    const wider = await restRefusal(setDefaultRole(caretaker, "member"));
     expect(wider).toMatchObject({ status: 403, code: "forbidden", message: expect.stringContaining("send_messages") });
-    expect(await refusal(setDefaultRole(caretaker, "owner"))).toMatchObject({ status: 403, code: "forbidden" });
+    expect(await restRefusal(setDefaultRole(caretaker, "owner"))).toMatchObject({ status: 403, code: "forbidden" });
     expect((await owner.rest.request<{ defaultRole: string }>("GET", "/api/settings")).defaultRole).toBe("member");
 
     expect(await setDefaultRole(caretaker, "spectator")).toEqual({ defaultRole: "spectator" });
@@ -68,7 +58,7 @@ describe("roles that would lift someone above the one granting them", () => {
 
   it("lets the owner set any role but owner as the default", async () => {
     expect(await setDefaultRole(owner, "admin")).toEqual({ defaultRole: "admin" });
-    expect(await refusal(setDefaultRole(owner, "owner"))).toMatchObject({ status: 403, code: "forbidden" });
+    expect(await restRefusal(setDefaultRole(owner, "owner"))).toMatchObject({ status: 403, code: "forbidden" });
     expect(await setDefaultRole(owner, "member")).toEqual({ defaultRole: "member" });
   });
 });

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { connect, type MeshClient, MeshRest, type MeshRoom } from "@mesh/bots";
-import type { ParticipantData } from "@mesh/schema";
+import { connect, type MeshClient, MeshRest, MeshRestError, type MeshRoom } from "@mesh/bots";
+import type { ErrorPayload, ParticipantData } from "@mesh/schema";
 import { type Config, createLogger, loadConfig, type RunningServer, type StartOptions, startServer } from "../src/index.ts";
 
 export interface TestServer extends RunningServer {
@@ -74,4 +74,22 @@ export async function launchChromium(): Promise<import("playwright-core").Browse
     executablePath,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
   });
+}
+
+/** The REST refusal a call ends in (status, code, message); fails the test if the call succeeds. */
+export async function restRefusal(call: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof MeshRestError) return { status: error.status, code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error("expected the call to be refused");
+}
+
+/** Every `error` the server sends this room's socket, collected as they arrive. */
+export function errorsOf(room: MeshRoom): ErrorPayload[] {
+  const errors: ErrorPayload[] = [];
+  room.onError((e) => errors.push(e));
+  return errors;
 }

@@ -1,25 +1,11 @@
 import fs from "node:fs";
-import { MeshRestError, MeshRest, type MeshRoom } from "@mesh/bots";
-import { type ErrorPayload, JoinErrorCode } from "@mesh/schema";
+import { MeshRest, type MeshRoom } from "@mesh/bots";
+import { JoinErrorCode } from "@mesh/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, loadConfig, startServer } from "../src/index.ts";
-import { registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
+import { errorsOf, registerUser, restRefusal, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
 
-async function restStatus(call: Promise<unknown>): Promise<{ status: number; message: string } | undefined> {
-  try {
-    await call;
-    return undefined;
-  } catch (error) {
-    if (error instanceof MeshRestError) return { status: error.status, message: error.message };
-    throw error;
-  }
-}
 
-function errorsOf(room: MeshRoom): ErrorPayload[] {
-  const errors: ErrorPayload[] = [];
-  room.onError((e) => errors.push(e));
-  return errors;
-}
 
 // Its own file: Colyseus's matchmaker is one per process, so its servers run one after another.
 describe("mutes and kicks hold on every path", () => {
@@ -63,7 +49,7 @@ describe("mutes and kicks hold on every path", () => {
     await waitFor("mute stored", () =>
       server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()),
     );
-    const refused = await restStatus(target.rest.postMessage("lobby", { text: "from the outside" }));
+    const refused = await restRefusal(target.rest.postMessage("lobby", { text: "from the outside" }));
     expect(refused?.status).toBe(403);
     expect(refused?.message).toMatch(/muted/);
     // Only in that room: elsewhere the participant still speaks.
@@ -82,7 +68,7 @@ describe("mutes and kicks hold on every path", () => {
     await waitFor("closed with 4003", () => room.closedWith === 4003);
     const rejoin = await target.client.join("lobby").then(() => undefined, (e: { code: number; message: string }) => e);
     expect(rejoin).toMatchObject({ code: JoinErrorCode.Kicked, message: expect.stringMatching(/kicked.*come back in \d+ s/) });
-    const overRest = await restStatus(target.rest.postMessage("lobby", { text: "let me in" }));
+    const overRest = await restRefusal(target.rest.postMessage("lobby", { text: "let me in" }));
     expect(overRest?.status).toBe(403);
     await waitFor("cooldown over", () => !server.services.db.sanctions.active("lobby", target.participant.id, "kick", Date.now()), 4000);
     const back = await target.client.join("lobby");
@@ -103,7 +89,7 @@ describe("mutes and kicks hold on every path", () => {
     const again = await startServer(loaded.value, createLogger("silent"));
     try {
       const rest = new MeshRest(again.url, target.token);
-      const refused = await restStatus(rest.postMessage("lobby", { text: "after the restart" }));
+      const refused = await restRefusal(rest.postMessage("lobby", { text: "after the restart" }));
       expect(refused?.status).toBe(403);
     } finally {
       await again.close();

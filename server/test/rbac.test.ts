@@ -1,17 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ErrorPayload } from "@mesh/schema";
-import { MeshRestError } from "@mesh/bots";
-import { registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
+import { errorsOf, registerUser, restRefusal, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 
-async function restError(call: Promise<unknown>): Promise<{ status: number; code: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof MeshRestError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error("expected the call to be refused");
-}
 
 describe("permissions at the moment of use", () => {
   let server: TestServer;
@@ -56,7 +45,7 @@ describe("permissions at the moment of use", () => {
       ["spectator", "POST", "/api/rooms/lobby/messages", { text: "let me speak" }],
     ])("%s: %s %s → 403 forbidden", async (who, method, path, body) => {
       const user = { spectator: () => spectator, member: () => member, moderator: () => moderator }[who as "member"]();
-      expect(await restError(user.rest.request(method, path, body))).toEqual({ status: 403, code: "forbidden" });
+      expect(await restRefusal(user.rest.request(method, path, body))).toMatchObject({ status: 403, code: "forbidden" });
     });
 
     it("lets each role do what the table allows", async () => {
@@ -73,9 +62,9 @@ describe("permissions at the moment of use", () => {
 
     it("never lets a custom role hold what its creator lacks", async () => {
       const beyond = admin.rest.request("POST", "/api/roles", { name: "kingmaker", priority: 100, permissions: ["manage_mesh"] });
-      expect(await restError(beyond)).toEqual({ status: 403, code: "forbidden" });
+      expect(await restRefusal(beyond)).toMatchObject({ status: 403, code: "forbidden" });
       const above = admin.rest.request("POST", "/api/roles", { name: "boss2", priority: 950, permissions: [] });
-      expect(await restError(above)).toEqual({ status: 403, code: "forbidden" });
+      expect(await restRefusal(above)).toMatchObject({ status: 403, code: "forbidden" });
       const ok = await admin.rest.request<{ name: string }>("POST", "/api/roles", {
         name: "helper",
         priority: 200,
@@ -85,21 +74,15 @@ describe("permissions at the moment of use", () => {
     });
 
     it("refuses role changes on equal or higher priority", async () => {
-      expect(await restError(setRole(admin, owner, "member"))).toEqual({ status: 403, code: "forbidden" });
+      expect(await restRefusal(setRole(admin, owner, "member"))).toMatchObject({ status: 403, code: "forbidden" });
       const other = await registerUser(server.url, "adam2");
       await setRole(owner, other, "admin");
-      expect(await restError(setRole(admin, other, "member"))).toEqual({ status: 403, code: "forbidden" });
-      expect(await restError(setRole(admin, member, "admin"))).toEqual({ status: 403, code: "forbidden" });
+      expect(await restRefusal(setRole(admin, other, "member"))).toMatchObject({ status: 403, code: "forbidden" });
+      expect(await restRefusal(setRole(admin, member, "admin"))).toMatchObject({ status: 403, code: "forbidden" });
     });
   });
 
   describe("realtime, message by message", () => {
-    const errorsOf = (room: { onError: (fn: (e: ErrorPayload) => void) => unknown }) => {
-      const errors: ErrorPayload[] = [];
-      room.onError((e) => errors.push(e));
-      return errors;
-    };
-
     it("refuses a spectator's send and move, storing nothing", async () => {
       const room = await spectator.client.join("lobby");
       const errors = errorsOf(room);

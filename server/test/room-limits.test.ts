@@ -2,21 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { matchMaker } from "@colyseus/core";
-import { MeshRestError } from "@mesh/bots";
 import { openDatabase } from "@mesh/persistence";
 import { MAX_ROOM_SIZE, ROOM_TYPE } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
-import { registerUser, startTestServer, waitFor } from "./harness.ts";
+import { registerUser, restRefusal, startTestServer, waitFor } from "./harness.ts";
 
-async function refused(call: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof MeshRestError) return { status: error.status, code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error("expected the call to be refused");
-}
 
 const liveRooms = async () => (await matchMaker.query({ name: ROOM_TYPE })).length;
 
@@ -29,7 +19,7 @@ describe("room creation is bounded", () => {
       const member = await registerUser(server.url, "builder");
       await member.rest.request("POST", "/api/rooms", { id: "b1", name: "B1" });
       await member.rest.request("POST", "/api/rooms", { id: "b2", name: "B2" });
-      const third = await refused(member.rest.request("POST", "/api/rooms", { id: "b3", name: "B3" }));
+      const third = await restRefusal(member.rest.request("POST", "/api/rooms", { id: "b3", name: "B3" }));
       expect(third).toMatchObject({ status: 403, code: "forbidden" });
       expect(third.message).toMatch(/created 2 rooms.*\(2\)/);
       for (const id of ["o1", "o2", "o3"]) await owner.rest.request("POST", "/api/rooms", { id, name: id });
@@ -65,15 +55,15 @@ describe("room creation is bounded", () => {
     const server = await startTestServer();
     try {
       const owner = await registerUser(server.url, "architect");
-      const huge = await refused(owner.rest.request("POST", "/api/rooms", { id: "huge", name: "Huge", width: 4096, depth: 4096 }));
+      const huge = await restRefusal(owner.rest.request("POST", "/api/rooms", { id: "huge", name: "Huge", width: 4096, depth: 4096 }));
       expect(huge).toMatchObject({ status: 400, code: "bad_input" });
       await owner.rest.request("POST", "/api/rooms", { id: "big", name: "Big", width: MAX_ROOM_SIZE, depth: MAX_ROOM_SIZE });
-      const nowhere = await refused(owner.rest.request("POST", "/api/rooms", { id: "hall", name: "Hall", exits: { north: "narnia" } }));
+      const nowhere = await restRefusal(owner.rest.request("POST", "/api/rooms", { id: "hall", name: "Hall", exits: { north: "narnia" } }));
       expect(nowhere).toMatchObject({ status: 400, code: "bad_input", message: expect.stringMatching(/narnia.*does not exist/) });
-      const loop = await refused(owner.rest.request("POST", "/api/rooms", { id: "hall", name: "Hall", exits: { north: "hall" } }));
+      const loop = await restRefusal(owner.rest.request("POST", "/api/rooms", { id: "hall", name: "Hall", exits: { north: "hall" } }));
       expect(loop).toMatchObject({ status: 400, message: expect.stringMatching(/itself/) });
       await owner.rest.request("POST", "/api/rooms", { id: "hall", name: "Hall", exits: { north: "big" } });
-      const patched = await refused(owner.rest.request("PATCH", "/api/rooms/big", { exits: { down: "cellar" } }));
+      const patched = await restRefusal(owner.rest.request("PATCH", "/api/rooms/big", { exits: { down: "cellar" } }));
       expect(patched).toMatchObject({ status: 400, code: "bad_input" });
       await owner.rest.request("PATCH", "/api/rooms/big", { exits: { south: "hall" } });
       // Deleting a room takes away the exits into it.

@@ -264,6 +264,7 @@ export function defineMeshRoom(services: Services) {
 
     /** Someone is here, has a seat reserved (joining now), or waits for a REST send to be stored. */
     private inUse(): boolean {
+      // biome-ignore lint/complexity/useLiteralKeys: Colyseus keeps seat reservations private; TypeScript reaches them only by key.
       const reserved = Object.keys(this["_reservedSeats"]).length;
       return this.members.size > 0 || this.clients.length > 0 || reserved > 0 || this.outbox.pending > 0;
     }
