@@ -54,4 +54,16 @@ describe("the permission gate", () => {
     db.users.setRole("gus", "no_such_role");
     expect(gate.authorize("gus", "view_rooms").ok).toBe(false);
   });
+
+  it("lets a role be handed on only below the giver and within what the giver holds", () => {
+    const admin = gate.actor("ann");
+    if (!admin) throw new Error("no admin");
+    const steward = { name: "steward", priority: 800, permissions: ["view_rooms", "manage_mesh"] as const };
+    expect(gate.canHandOn(admin, { ...steward, permissions: [...steward.permissions] })).toMatchObject({
+      ok: false,
+      error: { code: "forbidden", message: expect.stringContaining("manage_mesh") },
+    });
+    expect(gate.canHandOn(admin, { name: "peer", priority: 900, permissions: [] })).toMatchObject({ ok: false });
+    expect(gate.canHandOn(admin, { name: "helper", priority: 100, permissions: ["view_rooms", "kick_members"] }).ok).toBe(true);
+  });
 });

@@ -53,6 +53,20 @@ export class Gate {
     return ok(actor);
   }
 
+  /**
+   * Whether `actor` may hand `role` on (grant it, make it the default, create it): it must rank
+   * below the actor and hold nothing the actor lacks. Priority alone is not enough: an
+   * owner-made role may rank low yet hold what an admin lacks.
+   */
+  canHandOn(actor: Actor, role: Pick<RoleDefinition, "name" | "priority" | "permissions">): Result<void> {
+    if (role.priority >= actor.role.priority) {
+      return err(ErrorCode.Forbidden, `'${role.name}' (${role.priority}) is not below your own role '${actor.role.name}' (${actor.role.priority})`);
+    }
+    const beyond = role.permissions.filter((p) => !actor.role.permissions.includes(p));
+    if (beyond.length) return err(ErrorCode.Forbidden, `'${role.name}' holds permissions you lack: ${beyond.join(", ")}`);
+    return ok(undefined);
+  }
+
   /** Authorize, then check the actor outranks the target: nobody acts on an equal or higher role. */
   authorizeOver(
     participantId: string,

@@ -22,15 +22,8 @@ export function participantRoutes(services: Services): Router {
     if (!over.ok) return sendResult(res, over);
     const role = gate.role(body.role);
     if (!role) return sendError(res, ErrorCode.NotFound, `no role '${body.role}'`);
-    const assigner = over.value.actor.role;
-    if (role.priority >= assigner.priority) {
-      return sendError(res, ErrorCode.Forbidden, `cannot grant '${role.name}': it is not below your own role`);
-    }
-    // Priority alone is not enough: an owner-made role may rank low yet hold what the assigner lacks.
-    const beyond = role.permissions.filter((p) => !assigner.permissions.includes(p));
-    if (beyond.length) {
-      return sendError(res, ErrorCode.Forbidden, `cannot grant '${role.name}': it holds permissions you lack: ${beyond.join(", ")}`);
-    }
+    const grantable = gate.canHandOn(over.value.actor, role);
+    if (!grantable.ok) return sendResult(res, grantable);
     db.users.setRole(targetId, role.name);
     for (const room of rooms.all()) room.roleChanged(targetId, role.name);
     // Watching a room is use too: a role without view_rooms stops receiving it now.

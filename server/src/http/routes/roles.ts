@@ -27,13 +27,8 @@ export function roleRoutes(services: Services): Router {
     if (unknown.length) return sendError(res, ErrorCode.BadInput, `unknown permissions: ${unknown.join(", ")}`);
     const permissions = [...new Set(body.permissions)] as Permission[];
     // A custom role can never hold what its creator lacks, nor rank at or above them.
-    const beyond = permissions.filter((p) => !creator.role.permissions.includes(p));
-    if (beyond.length) {
-      return sendError(res, ErrorCode.Forbidden, `you cannot grant permissions you lack: ${beyond.join(", ")}`);
-    }
-    if (body.priority >= creator.role.priority) {
-      return sendError(res, ErrorCode.Forbidden, `priority must be below your own (${creator.role.priority})`);
-    }
+    const allowed = gate.canHandOn(creator, { name: body.name, priority: body.priority, permissions });
+    if (!allowed.ok) return sendResult(res, allowed);
     if (gate.role(body.name)) return sendError(res, ErrorCode.Conflict, `role '${body.name}' already exists`);
     const created = db.roles.create({ name: body.name, priority: body.priority, permissions, createdBy: authOf(res).userId });
     if (!created.ok) return sendResult(res, created);

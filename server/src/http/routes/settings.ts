@@ -3,7 +3,7 @@ import { Router } from "express";
 import { z } from "zod";
 import type { Services } from "../../realtime/services.ts";
 import { actorOf, authOf, requirePermission, requireSession } from "../middleware.ts";
-import { parseOr400, sendError } from "../respond.ts";
+import { parseOr400, sendError, sendResult } from "../respond.ts";
 
 const settingsSchema = z.strictObject({ defaultRole: z.string().min(1).max(32) });
 
@@ -24,15 +24,9 @@ export function settingsRoutes(services: Services): Router {
     const role = gate.role(body.defaultRole);
     if (!role) return sendError(res, ErrorCode.NotFound, `no role '${body.defaultRole}'`);
     if (role.name === "owner") return sendError(res, ErrorCode.Forbidden, "new accounts cannot default to owner");
-    // Every new account gets this role, so it must be one the changer could grant: below them, nothing they lack.
-    const changer = actorOf(res).role;
-    if (role.priority >= changer.priority) {
-      return sendError(res, ErrorCode.Forbidden, `'${role.name}' is not below your own role '${changer.name}'`);
-    }
-    const beyond = role.permissions.filter((p) => !changer.permissions.includes(p));
-    if (beyond.length) {
-      return sendError(res, ErrorCode.Forbidden, `'${role.name}' holds permissions you lack: ${beyond.join(", ")}`);
-    }
+    // Every new account gets this role, so it must be one the changer could grant.
+    const grantable = gate.canHandOn(actorOf(res), role);
+    if (!grantable.ok) return sendResult(res, grantable);
     db.settings.set("default_role", role.name);
     services.audit({ actorId: authOf(res).userId, action: "settings.update", target: "default_role", detail: body });
     res.json(current());
