@@ -145,4 +145,25 @@ describe("a room runs only while it is used", () => {
       await server.stop();
     }
   });
+
+  it("REST sends cannot start rooms faster than joins can", async () => {
+    const server = await startTestServer({ roomCreatesPerMin: 1000, rateBurst: 1000, ratePerS: 1000 });
+    try {
+      const owner = await registerUser(server.url, "opener");
+      for (let i = 0; i < 40; i++) await owner.rest.request("POST", "/api/rooms", { id: `quiet-${i}`, name: `Quiet ${i}` });
+      const sender = await registerUser(server.url, "door-knocker");
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          sender.rest.postMessage(`quiet-${i}`, { text: "knock" }).then(() => 201, (e: { status: number }) => e.status),
+        ),
+      );
+      expect(outcomes.filter((s) => s === 429).length).toBeGreaterThan(0);
+      expect(server.services.rooms.all().length).toBeLessThan(40);
+      // A room already running takes sends as usual.
+      const running = outcomes.indexOf(201);
+      expect((await sender.rest.postMessage(`quiet-${running}`, { text: "again" })).text).toBe("again");
+    } finally {
+      await server.stop();
+    }
+  });
 });

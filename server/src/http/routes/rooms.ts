@@ -126,6 +126,8 @@ export function roomRoutes(services: Services): Router {
     if (!db.rooms.get(id)) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
     const body = parseOr400(res, restMessageSchema, req.body);
     if (!body) return;
+    // Starting a stopped room costs what a join costs: sends cannot keep hundreds of rooms running.
+    if (!rooms.get(id) && rateLimited(res, services.limits.joins, actorOf(res).participant.id)) return;
     let room: Awaited<ReturnType<typeof rooms.ensureOpen>>;
     try {
       room = await rooms.ensureOpen(id);
