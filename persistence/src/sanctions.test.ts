@@ -21,11 +21,13 @@ describe("SanctionRepo", () => {
     expect(db.sanctions.active("lobby", "u1", "kick", 1500)).toBeUndefined();
   });
 
-  it("lets the newest decision win, shorter or longer, and lifts", () => {
+  it("lengthens a sanction in force but never shortens it, and lifts", () => {
     const db = withUsers();
     db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 9000, byId: "mod", createdAt: 1 });
-    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 3000, byId: "mod", createdAt: 2 });
-    expect(db.sanctions.active("lobby", "u1", "mute", 4000)).toBeUndefined();
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 3000, byId: "u1", createdAt: 2 });
+    expect(db.sanctions.active("lobby", "u1", "mute", 4000)).toMatchObject({ until: 9000, byId: "mod" });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 12_000, byId: "u1", createdAt: 3 });
+    expect(db.sanctions.active("lobby", "u1", "mute", 4000)).toMatchObject({ until: 12_000 });
     expect(db.sanctions.activeInRoom("lobby", 0)).toHaveLength(1);
     expect(db.sanctions.lift("lobby", "u1", "mute")).toBe(true);
     expect(db.sanctions.active("lobby", "u1", "mute", 0)).toBeUndefined();

@@ -37,7 +37,8 @@ export class SanctionRepo {
       `INSERT INTO sanctions (room_id, participant_id, kind, until, by_id, created_at)
        VALUES (@room_id, @participant_id, @kind, @until, @by_id, @created_at)
        ON CONFLICT (room_id, participant_id, kind)
-       DO UPDATE SET until = excluded.until, by_id = excluded.by_id, created_at = excluded.created_at`,
+       DO UPDATE SET until = excluded.until, by_id = excluded.by_id, created_at = excluded.created_at
+       WHERE excluded.until > sanctions.until`,
     );
     this.one = db.prepare(
       "SELECT * FROM sanctions WHERE room_id = ? AND participant_id = ? AND kind = ? AND until > ?",
@@ -47,7 +48,10 @@ export class SanctionRepo {
     this.expired = db.prepare("DELETE FROM sanctions WHERE until <= ?");
   }
 
-  /** Impose (or replace) a sanction; the newest decision wins, longer or shorter. */
+  /**
+   * Impose a sanction, or lengthen one in force. Never shortens: otherwise a moderator could
+   * lift an admin's mute by muting again for one second.
+   */
   impose(sanction: Sanction): void {
     this.upsert.run({
       room_id: sanction.roomId,

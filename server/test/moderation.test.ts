@@ -76,6 +76,36 @@ describe("mutes and kicks hold on every path", () => {
     await back.leave();
   });
 
+  it("a shorter mute from someone else does not cut a longer one short", async () => {
+    const admin = await registerUser(server.url, "senior");
+    await owner.rest.request("PUT", `/api/participants/${admin.participant.id}/role`, { role: "admin" });
+    const adminRoom = await admin.client.join("lobby");
+    const target = await registerUser(server.url, "twice-muted");
+    adminRoom.mute(target.participant.id, 600);
+    await waitFor("long mute", () => server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    modRoom.mute(target.participant.id, 1);
+    await ticksPass(modRoom, 3);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const refused = await restRefusal(target.rest.postMessage("lobby", { text: "free already?" }));
+    expect(refused.status).toBe(403);
+    await adminRoom.leave();
+  });
+
+  it("a muted participant cannot show others they are typing", async () => {
+    const target = await registerUser(server.url, "silent-typist");
+    const room = await target.client.join("lobby");
+    const errors = errorsOf(room);
+    await waitFor("present", () => modRoom.participant(target.participant.id));
+    modRoom.mute(target.participant.id, 60);
+    await waitFor("muted", () => room.participant(target.participant.id)?.muted);
+    room.typing(true);
+    await waitFor("refused", () => errors.length > 0);
+    expect(errors[0]).toMatchObject({ code: "forbidden", ref: "typing" });
+    await ticksPass(modRoom, 3);
+    expect(modRoom.participant(target.participant.id)?.typing).toBe(false);
+    await room.leave();
+  });
+
   it("a mute survives a restart of the server", async () => {
     const target = await registerUser(server.url, "persistent");
     modRoom.mute(target.participant.id, 600);

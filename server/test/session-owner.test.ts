@@ -37,14 +37,14 @@ describe("a token whose subject does not own its session", () => {
     );
 
   it("is accepted when sub and sid agree (the test signs tokens as the server does)", async () => {
-    const own = await tokens.sign({ userId: alice.participant.id, sessionId: sessionIdOf(alice.token) });
+    const own = await tokens.sign({ userId: alice.participant.id, sid: sessionIdOf(alice.token) });
     expect(own).not.toBe(alice.token);
     expect((await me(own)).status).toBe(200);
     expect(await join(own)).toBe("joined");
   });
 
   it("is refused over REST and at join when sub is Alice and sid is Bob's", async () => {
-    const mixed = await tokens.sign({ userId: alice.participant.id, sessionId: sessionIdOf(bob.token) });
+    const mixed = await tokens.sign({ userId: alice.participant.id, sid: sessionIdOf(bob.token) });
     const res = await me(mixed);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: "unauthorized" } });

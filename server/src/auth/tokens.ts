@@ -4,9 +4,13 @@ const ALGORITHM = "HS256";
 export const TOKEN_AUDIENCE = "mesh";
 export const TOKEN_ISSUER = "mesh-server";
 
+/**
+ * Who a session token speaks for. The session's id is `sid`, as in the JWT: Colyseus treats an
+ * auth object's `sessionId` as the socket's own id, so two tabs of one login would collide.
+ */
 export interface SessionClaims {
   userId: string;
-  sessionId: string;
+  sid: string;
 }
 
 /** Claims of a verified token, with when it stops authenticating (ms epoch, from `exp`). */
@@ -27,7 +31,7 @@ export class TokenService {
 
   async sign(claims: SessionClaims, nowMs = Date.now()): Promise<string> {
     const iat = Math.floor(nowMs / 1000);
-    return new SignJWT({ sid: claims.sessionId })
+    return new SignJWT({ sid: claims.sid })
       .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })
       .setSubject(claims.userId)
       .setAudience(TOKEN_AUDIENCE)
@@ -48,7 +52,7 @@ export class TokenService {
   ): Promise<VerifiedSession | undefined> {
     const claims = await this.verify(token);
     // A token naming one user and another user's session is not a session of either.
-    return claims && activeOwner(claims.sessionId, Date.now()) === claims.userId ? claims : undefined;
+    return claims && activeOwner(claims.sid, Date.now()) === claims.userId ? claims : undefined;
   }
 
   /** Returns the claims, or undefined for anything forged, expired, for another audience or malformed. */
@@ -62,7 +66,7 @@ export class TokenService {
         requiredClaims: ["exp", "sub", "sid"],
       });
       if (typeof payload.sub !== "string" || typeof payload.sid !== "string" || typeof payload.exp !== "number") return undefined;
-      return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
+      return { userId: payload.sub, sid: payload.sid, expiresAt: payload.exp * 1000 };
     } catch {
       return undefined;
     }

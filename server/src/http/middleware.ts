@@ -1,17 +1,13 @@
 import type { Permission } from "@mesh/schema";
 import type { NextFunction, Request, Response } from "express";
+import type { VerifiedSession } from "../auth/tokens.ts";
 import type { Actor } from "../gate/authorize.ts";
 import type { KeyedRateLimiter } from "../limits.ts";
 import type { Services } from "../realtime/services.ts";
 import { sendError, sendResult } from "./respond.ts";
 
-export interface AuthLocals {
-  userId: string;
-  sessionId: string;
-}
-
-export function authOf(res: Response): AuthLocals {
-  return res.locals.auth as AuthLocals;
+export function authOf(res: Response): VerifiedSession {
+  return res.locals.auth as VerifiedSession;
 }
 
 export function actorOf(res: Response): Actor {
@@ -28,7 +24,7 @@ export function requireSession(services: Services) {
     if (!claims) {
       return sendError(res, "unauthorized", "invalid, expired or revoked token: log in again");
     }
-    const auth: AuthLocals = claims;
+    const auth: VerifiedSession = claims;
     res.locals.auth = auth;
     next();
   };

@@ -36,10 +36,7 @@ export async function authenticateJoin(services: Services, options: JoinOptions)
   if (typeof options.room !== "string" || !services.db.rooms.get(options.room)) {
     throw new ServerError(ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA, `unknown room '${String(options.room)}'`);
   }
-  const allowed = services.gate.authorize(claims.userId, "view_rooms", { roomId: options.room });
-  if (!allowed.ok) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, allowed.error.message);
-  const kicked = joinRefusal(services.db, options.room, claims.userId, Date.now());
-  if (kicked) throw new ServerError(JoinErrorCode.Kicked, kicked);
+  mayEnter(services, options.room, claims);
   try {
     await services.rooms.ensureOpen(options.room);
   } catch (error) {
@@ -47,4 +44,20 @@ export async function authenticateJoin(services: Services, options: JoinOptions)
     throw error;
   }
   return claims;
+}
+
+/**
+ * What may change between reserving a seat and using it: the session (logout, expiry), the role
+ * (`view_rooms`) and a kick. Checked in onAuth and again in onJoin, when the seat is taken, so a
+ * seat reserved before any of these cannot be used after it.
+ */
+export function mayEnter(services: Services, roomId: string, auth: VerifiedSession): void {
+  const now = Date.now();
+  if (now >= auth.expiresAt || services.db.sessions.activeOwner(auth.sid, now) !== auth.userId) {
+    throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "invalid, expired or revoked token: log in again");
+  }
+  const allowed = services.gate.authorize(auth.userId, "view_rooms", { roomId });
+  if (!allowed.ok) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, allowed.error.message);
+  const kicked = joinRefusal(services.db, roomId, auth.userId, now);
+  if (kicked) throw new ServerError(JoinErrorCode.Kicked, kicked);
 }

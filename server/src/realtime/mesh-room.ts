@@ -26,7 +26,7 @@ import type { Actor } from "../gate/authorize.ts";
 import { decide, type SendPayload } from "./inputs.ts";
 import { MessageOutbox } from "./outbox.ts";
 import type { VerifiedSession } from "../auth/tokens.ts";
-import { authenticateJoin, type JoinOptions } from "./join.ts";
+import { authenticateJoin, type JoinOptions, mayEnter } from "./join.ts";
 import { muteLeftMs, recordKick, recordMute, sendRefusal } from "./moderation.ts";
 import { type Member, syncState, trimWindow, trustOf } from "./state-sync.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
@@ -132,6 +132,7 @@ export function defineMeshRoom(services: Services) {
       if (options.room !== this.meshRoomId) {
         throw new ServerError(ColyseusErrorCode.AUTH_FAILED, `this is room '${this.meshRoomId}', not '${String(options.room)}'`);
       }
+      mayEnter(services, this.meshRoomId, auth);
       const actor = gate.actor(auth.userId);
       if (!actor) {
         client.leave(CloseCode.SessionRevoked, "account no longer exists");
@@ -141,7 +142,7 @@ export function defineMeshRoom(services: Services) {
       if (member && member.sockets >= MAX_SOCKETS_PER_PARTICIPANT) {
         throw new ServerError(JoinErrorCode.TooMany, `at most ${MAX_SOCKETS_PER_PARTICIPANT} connections per participant in a room`);
       }
-      services.connections.add(client, auth.userId, auth.sessionId);
+      services.connections.add(client, auth.userId, auth.sid);
       this.counted.add(client);
       this.idleStop?.clear();
       this.idleStop = undefined;
@@ -172,13 +173,12 @@ export function defineMeshRoom(services: Services) {
     onLeave(client: MeshClient): void {
       const auth = client.auth as VerifiedSession | undefined; // undefined when onAuth refused the socket
       services.connections.remove(client);
-      if (!auth || !this.counted.delete(client)) return;
-      const member = this.members.get(auth.userId);
-      if (!member) return;
-      member.sockets--;
-      if (member.sockets > 0) return;
-      this.members.delete(auth.userId);
-      this.enqueue({ kind: "leave", participantId: auth.userId });
+      const member = auth && this.counted.delete(client) ? this.members.get(auth.userId) : undefined;
+      if (auth && member && --member.sockets === 0) {
+        this.members.delete(auth.userId);
+        this.enqueue({ kind: "leave", participantId: auth.userId });
+      }
+      // A refused join leaves too: the room may be empty again.
       this.stopWhenIdle();
     }
 
@@ -249,24 +249,31 @@ export function defineMeshRoom(services: Services) {
      * nothing; the next join or REST send starts it again from the database.
      */
     private stopWhenIdle(): void {
-      if (this.inUse()) return;
+      if (this.members.size > 0 || this.clients.length > 0) return; // the last one to leave starts the wait
       this.idleStop?.clear();
-      this.idleStop = this.clock.setTimeout(() => {
-        this.idleStop = undefined;
-        if (this.inUse()) return this.stopWhenIdle();
-        // Released and locked first: a join from now on starts a fresh instance instead of finding this one.
-        services.rooms.release(this);
-        void this.lock();
-        log.info({ room: this.meshRoomId }, "room idle: stopping");
-        void this.disconnect();
-      }, services.config.roomIdleS * 1000);
+      this.idleStop = this.clock.setTimeout(() => this.stopIfIdle(), services.config.roomIdleS * 1000);
     }
 
-    /** Someone is here, has a seat reserved (joining now), or waits for a REST send to be stored. */
-    private inUse(): boolean {
+    private stopIfIdle(): void {
+      this.idleStop = undefined;
+      if (this.members.size > 0 || this.clients.length > 0) return;
+      // A seat reserved for a joiner, or a REST send not yet stored: look again one idle period later.
+      // Colyseus drops an unused reservation without telling the room, so this wait must re-arm itself.
+      if (this.pendingWork()) {
+        this.stopWhenIdle();
+        return;
+      }
+      // Released and locked first: a join from now on starts a fresh instance instead of finding this one.
+      services.rooms.release(this);
+      void this.lock();
+      log.info({ room: this.meshRoomId }, "room idle: stopping");
+      void this.disconnect();
+    }
+
+    /** A seat reserved for someone joining now, or a REST sender waiting for its message to be stored. */
+    private pendingWork(): boolean {
       // biome-ignore lint/complexity/useLiteralKeys: Colyseus keeps seat reservations private; TypeScript reaches them only by key.
-      const reserved = Object.keys(this["_reservedSeats"]).length;
-      return this.members.size > 0 || this.clients.length > 0 || reserved > 0 || this.outbox.pending > 0;
+      return Object.keys(this["_reservedSeats"]).length > 0 || this.outbox.pending > 0;
     }
 
     // ---- inputs ---------------------------------------------------------------------------
@@ -307,9 +314,16 @@ export function defineMeshRoom(services: Services) {
       }
       const action = decision.value;
       switch (action.kind) {
-        case "sim":
+        case "sim": {
+          // Someone who may not speak here may not look as if they are about to.
+          const refused = action.input.kind === "typing" && action.input.on && sendRefusal(db, this.meshRoomId, auth.userId, Date.now());
+          if (refused) {
+            this.reply(client, ErrorCode.Forbidden, refused, ref);
+            return;
+          }
           this.enqueue(action.input);
           return;
+        }
         case "send": {
           const accepted = this.acceptSend(action.actor, action.payload);
           if (!accepted.ok) this.reply(client, accepted.error.code, accepted.error.message, ref);
@@ -321,12 +335,14 @@ export function defineMeshRoom(services: Services) {
             if (authOf(target).userId === action.targetId) target.leave(CloseCode.Kicked, `kicked by ${auth.userId}`);
           }
           return;
-        case "mute":
-          recordMute(services, this.meshRoomId, auth.userId, action.targetId, action.seconds, Date.now());
-          if (this.sim.has(action.targetId)) {
-            this.enqueue({ kind: "mute", participantId: action.targetId, ticks: action.seconds * TICK_HZ });
-          }
+        case "mute": {
+          const now = Date.now();
+          recordMute(services, this.meshRoomId, auth.userId, action.targetId, action.seconds, now);
+          // Shown for as long as the stored mute lasts: a shorter mute does not cut a longer one.
+          const leftMs = muteLeftMs(db, this.meshRoomId, action.targetId, now);
+          if (this.sim.has(action.targetId)) this.enqueue({ kind: "mute", participantId: action.targetId, ticks: Math.ceil(leftMs / TICK_MS) });
           return;
+        }
         default: {
           const unreachable: never = action;
           throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);

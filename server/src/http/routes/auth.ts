@@ -20,7 +20,7 @@ export function authRoutes(services: Services): Router {
     const sessionId = randomUUID();
     const now = Date.now();
     db.sessions.create({ id: sessionId, userId: participant.id, expiresAt: now + tokens.ttlMs });
-    return { token: await tokens.sign({ userId: participant.id, sessionId }, now), participant };
+    return { token: await tokens.sign({ userId: participant.id, sid: sessionId }, now), participant };
   };
 
   router.post("/api/auth/register", limit, async (req, res) => {
@@ -51,9 +51,9 @@ export function authRoutes(services: Services): Router {
   });
 
   router.post("/api/auth/logout", requireSession(services), (_req, res) => {
-    const { sessionId, userId } = authOf(res);
-    db.sessions.revoke(sessionId);
-    const closed = services.connections.closeSession(sessionId, CloseCode.SessionRevoked, "logged out");
+    const { sid, userId } = authOf(res);
+    db.sessions.revoke(sid);
+    const closed = services.connections.closeSession(sid, CloseCode.SessionRevoked, "logged out");
     services.audit({ actorId: userId, action: "logout", target: userId, detail: { sockets: closed } });
     res.json({ ok: true, closedSockets: closed });
   });
