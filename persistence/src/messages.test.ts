@@ -37,6 +37,16 @@ describe("MessageRepo", () => {
     expect(db.messages.page("lobby", { limit: -1 })).toEqual([]);
   });
 
+  it("pageWithin keeps the messages nearest the point asked about, within a byte budget", () => {
+    const db = temp.open();
+    db.messages.appendBatch(range(1, 10).map((seq) => message({ seq, text: "é".repeat(50) }))); // 100 bytes each
+    expect(db.messages.pageWithin("lobby", { after: 2, limit: 5 }, 250)).toMatchObject({ cut: true });
+    expect(db.messages.pageWithin("lobby", { after: 2, limit: 5 }, 250).messages.map((m) => m.seq)).toEqual([3, 4]);
+    expect(db.messages.pageWithin("lobby", { limit: 5 }, 250).messages.map((m) => m.seq)).toEqual([9, 10]);
+    expect(db.messages.pageWithin("lobby", { limit: 5 }, 10).messages.map((m) => m.seq)).toEqual([10]); // never empty
+    expect(db.messages.pageWithin("lobby", { limit: 5 }, 500)).toMatchObject({ cut: false });
+  });
+
   it("page(threadId) returns only that thread", () => {
     const db = temp.open();
     db.messages.appendBatch(range(1, 10).map((seq) => message({ seq, threadId: seq % 2 ? "t" : "" })));

@@ -129,6 +129,14 @@ export class MessageRepo {
 
   /** Room messages (DMs excluded), oldest first; see PageQuery. */
   page(roomId: string, query: PageQuery): MessageData[] {
+    return this.pageWithin(roomId, query, Number.POSITIVE_INFINITY).messages;
+  }
+
+  /**
+   * A page whose texts add up to at most `maxBytes` of UTF-8 (at least one message always comes):
+   * with `after` it ends early, otherwise it starts later; `cut` says so, and the caller pages on.
+   */
+  pageWithin(roomId: string, query: PageQuery, maxBytes: number): { messages: MessageData[]; cut: boolean } {
     const bounds: Bounds = {
       room: roomId,
       thread: query.threadId ?? "",
@@ -138,12 +146,15 @@ export class MessageRepo {
       limit: Math.max(0, Math.floor(query.limit)),
     };
     const inThread = query.threadId !== undefined;
-    if (query.after !== undefined) {
-      const statement = inThread ? this.oldestFirstInThread : this.oldestFirst;
-      return statement.all(bounds).map(toMessage);
-    }
-    const statement = inThread ? this.newestFirstInThread : this.newestFirst;
-    return statement.all(bounds).map(toMessage).reverse();
+    // Either way rows come nearest-first from the point asked about, so a byte budget keeps those.
+    const forward = query.after !== undefined;
+    const statement = forward
+      ? (inThread ? this.oldestFirstInThread : this.oldestFirst)
+      : (inThread ? this.newestFirstInThread : this.newestFirst);
+    const rows = statement.all(bounds);
+    const kept = withinBytes(rows, maxBytes);
+    const messages = kept.map(toMessage);
+    return { messages: forward ? messages : messages.reverse(), cut: kept.length < rows.length };
   }
 
   /** The message an author already sent with this nonce, for idempotent retries. */
@@ -199,4 +210,14 @@ function toMessage(row: MessageRow): MessageData {
     nonce: row.nonce,
     reactions: JSON.parse(row.reactions) as Record<string, string[]>,
   };
+}
+
+/** The leading rows whose texts fit in `maxBytes` of UTF-8, and always the first. */
+function withinBytes(rows: MessageRow[], maxBytes: number): MessageRow[] {
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    bytes += Buffer.byteLength(rows[i].text, "utf8");
+    if (i > 0 && bytes > maxBytes) return rows.slice(0, i);
+  }
+  return rows;
 }

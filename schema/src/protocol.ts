@@ -14,6 +14,8 @@ export const MESSAGE_WINDOW = 100;
  * would make every join a 3 MB state, and join churn would amplify that into gigabytes.
  */
 export const MESSAGE_WINDOW_BYTES = 128 * 1024;
+/** A page of REST history carries at most this much message text (UTF-8); page on for the rest. */
+export const HISTORY_PAGE_BYTES = 256 * 1024;
 export const MAX_TEXT_LENGTH = 8000;
 /** Sockets one participant may hold in one room (tabs, devices); more are refused at join. */
 export const MAX_SOCKETS_PER_PARTICIPANT = 8;

@@ -82,6 +82,9 @@ const SESSION_SWEEP_MS = 10_000;
 /** Joins per participant: plenty for tabs and reconnects, too few to churn the matchmaker. */
 const JOINS_PER_S = 2;
 const JOIN_BURST = 20;
+/** History pages per participant: paging back through a long room, or an SDK filling a gap, stays well inside. */
+const READS_PER_S = 10;
+const READ_BURST = 40;
 
 /** Build and start everything on one port: REST, Colyseus rooms, static pages. */
 export interface StartOptions {
@@ -119,6 +122,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       auth: new KeyedRateLimiter(config.authRatePerMin / 60, config.authRatePerMin),
       joins: new KeyedRateLimiter(JOINS_PER_S, JOIN_BURST),
       roomCreates: new KeyedRateLimiter(config.roomCreatesPerMin / 60, config.roomCreatesPerMin),
+      reads: new KeyedRateLimiter(READS_PER_S, READ_BURST),
     },
     startedAt: Date.now(),
     audit: (entry) => {

@@ -1,5 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
-import { MAX_SOCKETS_PER_PARTICIPANT, MESSAGE_WINDOW_BYTES, ROOM_TYPE } from "@mesh/schema";
+import { HISTORY_PAGE_BYTES, MAX_SOCKETS_PER_PARTICIPANT, MESSAGE_WINDOW_BYTES, ROOM_TYPE } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
 import { registerUser, startTestServer, ticksPass } from "./harness.ts";
 
@@ -65,8 +65,17 @@ describe("the state a join receives is bounded in bytes", () => {
       const seqs = [...room.state.messages].map((m) => m.seq);
       expect(seqs.at(-1)).toBe(20);
       expect(seqs).toEqual(seqs.map((_, i) => 21 - seqs.length + i));
-      const history = await reader.rest.history("lobby", { limit: 100 });
-      expect(history).toHaveLength(20);
+      // History pages are bounded the same way, and say there is more.
+      const page = await reader.rest.request<{ messages: { seq: number; text: string }[]; hasMore: boolean }>(
+        "GET",
+        "/api/rooms/lobby/messages?after=0&limit=100",
+      );
+      expect(page.messages.reduce((sum, m) => sum + Buffer.byteLength(m.text), 0)).toBeLessThanOrEqual(HISTORY_PAGE_BYTES);
+      expect(page.messages[0].seq).toBe(1);
+      expect(page.messages.length).toBeLessThan(20);
+      expect(page.hasMore).toBe(true);
+      const rest = await reader.rest.history("lobby", { after: page.messages.at(-1)?.seq, limit: 100 });
+      expect(rest[0].seq).toBe(page.messages.length + 1);
       // A live burst is trimmed the same way.
       for (let i = 0; i < 10; i++) void author.rest.postMessage("lobby", { text: long });
       await ticksPass(room, 10);
@@ -77,4 +86,27 @@ describe("the state a join receives is bounded in bytes", () => {
       await server.stop();
     }
   }, 30_000);
+});
+
+describe("history reads are metered", () => {
+  it("a reader hammering history gets 429 with Retry-After, and others read on", async () => {
+    const server = await startTestServer();
+    try {
+      const reader = await registerUser(server.url, "hammer");
+      const answers = await Promise.all(
+        Array.from({ length: 80 }, () =>
+          fetch(`${server.url}/api/rooms/lobby/messages?limit=10`, { headers: { authorization: `Bearer ${reader.token}` } }),
+        ),
+      );
+      const statuses = answers.map((res) => res.status);
+      const limited = answers.filter((res) => res.status === 429);
+      expect(limited.length).toBeGreaterThan(0);
+      expect(Number(limited[0].headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+      const other = await registerUser(server.url, "browser");
+      expect(await other.rest.history("lobby")).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
 });

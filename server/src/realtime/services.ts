@@ -16,8 +16,14 @@ export interface Services {
   tokens: TokenService;
   connections: Connections;
   rooms: RoomRegistry;
-  /** Per participant: every input (realtime and REST together), joins and room creation; per address: auth. */
-  limits: { inputs: KeyedRateLimiter; auth: KeyedRateLimiter; joins: KeyedRateLimiter; roomCreates: KeyedRateLimiter };
+  /** Per participant: every input (realtime and REST together), joins, room creation and history reads; per address: auth. */
+  limits: {
+    inputs: KeyedRateLimiter;
+    auth: KeyedRateLimiter;
+    joins: KeyedRateLimiter;
+    roomCreates: KeyedRateLimiter;
+    reads: KeyedRateLimiter;
+  };
   startedAt: number;
   /** Append to the audit chain and log the entry with its hash, so the chain's head also lives outside the database. */
   audit(entry: NewAuditEntry): AuditEntry;

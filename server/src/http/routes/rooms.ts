@@ -4,6 +4,7 @@ import {
   DEFAULT_ROOM_ID,
   DEFAULT_ROOM_SIZE,
   ErrorCode,
+  HISTORY_PAGE_BYTES,
   historyQuerySchema,
   patchRoomSchema,
   restMessageSchema,
@@ -113,11 +114,14 @@ export function roomRoutes(services: Services): Router {
 
   router.get("/api/rooms/:id/messages", session, can("view_rooms"), (req, res) => {
     const id = req.params.id as string;
+    // Reads are metered too, and each page is bounded in bytes: history of long messages must
+    // not let one reader push hundreds of megabytes through the event loop the rooms tick on.
+    if (rateLimited(res, services.limits.reads, actorOf(res).participant.id)) return;
     if (!db.rooms.get(id)) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
     const query = parseOr400(res, historyQuerySchema, req.query);
     if (!query) return;
-    const messages = db.messages.page(id, query);
-    res.json({ messages, hasMore: messages.length === query.limit && (messages[0]?.seq ?? 1) > 1 });
+    const { messages, cut } = db.messages.pageWithin(id, query, HISTORY_PAGE_BYTES);
+    res.json({ messages, hasMore: cut || (messages.length === query.limit && (messages[0]?.seq ?? 1) > 1) });
   });
 
   router.post("/api/rooms/:id/messages", session, can("send_messages"), async (req, res) => {
