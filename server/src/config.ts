@@ -14,6 +14,7 @@ export const SETTINGS = [
   { env: "MESH_TRUST_PROXY", default: "false", help: "true behind a reverse proxy, so limits see client addresses" },
   { env: "MESH_DEFAULT_ROLE", default: "member", help: "role of accounts registered after the first (owner)" },
   { env: "MESH_CORS_ORIGINS", default: "", help: "other web origins allowed to call the API, comma-separated (empty: same origin only)" },
+  { env: "MESH_ALLOWED_HOSTS", default: "", help: "host names this server answers to besides IP addresses and localhost, comma-separated (* for any)" },
   { env: "MESH_KICK_COOLDOWN_S", default: "60", help: "seconds a kicked participant must wait before rejoining or sending to that room" },
   { env: "MESH_ROOMS_PER_MEMBER", default: "25", help: "rooms one participant may own (the mesh owner is exempt)" },
   { env: "MESH_ROOM_CREATES_PER_MIN", default: "10", help: "rooms one participant may create per minute" },
@@ -34,6 +35,8 @@ export interface Config {
   defaultRole: string;
   /** Exact origins (scheme://host[:port]) besides the server's own that browsers may call from. */
   corsOrigins: string[];
+  /** Host names (lower case) accepted in the Host header besides IP literals and localhost; "*" accepts any. */
+  allowedHosts: string[];
   kickCooldownS: number;
   roomsPerMember: number;
   roomCreatesPerMin: number;
@@ -84,6 +87,7 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     trustProxy: bool("MESH_TRUST_PROXY"),
     defaultRole: get("MESH_DEFAULT_ROLE"),
     corsOrigins: origins(get("MESH_CORS_ORIGINS"), errors),
+    allowedHosts: hostNames(get("MESH_ALLOWED_HOSTS"), errors),
     kickCooldownS: int("MESH_KICK_COOLDOWN_S", 0, 30 * 24 * 3600),
     roomsPerMember: int("MESH_ROOMS_PER_MEMBER", 0, 100_000),
     roomCreatesPerMin: int("MESH_ROOM_CREATES_PER_MIN", 1, 10_000),
@@ -104,6 +108,17 @@ function origins(raw: string, errors: string[]): string[] {
     }
     if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
       errors.push(`MESH_CORS_ORIGINS entry '${origin}' is not an origin like https://app.example.com (no '*', path or trailing slash)`);
+    }
+  }
+  return list;
+}
+
+/** `mesh.example.com, *` → lower-case host names without ports; anything else is reported. */
+function hostNames(raw: string, errors: string[]): string[] {
+  const list = raw.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  for (const host of list) {
+    if (host !== "*" && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
+      errors.push(`MESH_ALLOWED_HOSTS entry '${host}' is not a host name like mesh.example.com (no port, scheme or path)`);
     }
   }
   return list;

@@ -127,7 +127,8 @@ describe("behind a reverse proxy", () => {
   let plain: TestServer;
   beforeAll(async () => {
     trusting = await startTestServer({ trustProxy: true });
-    plain = await startTestServer();
+    // mesh.example is a name this server answers to, so what is tested below is the origin check.
+    plain = await startTestServer({ allowedHosts: ["mesh.example"] });
   });
   afterAll(async () => {
     await trusting.stop();
@@ -205,5 +206,34 @@ describe("in a real browser, a page on another origin", () => {
     // JSON registers; text/plain is not JSON to the API, but the page may now read that answer too.
     expect(await tryFrom(listed.url)).toEqual(["200", "201", "400"]);
     expect(listed.services.db.users.count()).toBe(1);
+  });
+});
+
+describe("pages that re-point their own name at this server (DNS rebinding)", () => {
+  it("are refused by the name they ask for, before any account can be made; IPs, localhost and listed names work", async () => {
+    const server = await startTestServer({ allowedHosts: ["mesh.example"] });
+    try {
+      const rebound = "evil.test";
+      const register = (host: string) =>
+        send(
+          `${server.url}/api/auth/register`,
+          "POST",
+          { Host: `${host}:${server.port}`, Origin: `http://${host}:${server.port}`, "Content-Type": "application/json" },
+          CREDENTIALS,
+        );
+      const refused = await register(rebound);
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body).error.message).toMatch(/evil\.test.*MESH_ALLOWED_HOSTS/);
+      const read = await send(`${server.url}/api/health`, "GET", { Host: `${rebound}:${server.port}` });
+      expect(read.status).toBe(403);
+      expect(server.services.db.users.list()).toHaveLength(0);
+      for (const host of ["localhost", "127.0.0.1", "[::1]", "MESH.example"]) {
+        const health = await send(`${server.url}/api/health`, "GET", { Host: `${host}:${server.port}` });
+        expect(health.status, host).toBe(200);
+      }
+      expect((await register("mesh.example")).status).toBe(201);
+    } finally {
+      await server.stop();
+    }
   });
 });

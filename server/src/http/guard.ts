@@ -18,9 +18,10 @@ const STATUS = { bad_input: 400, forbidden: 403, payload_too_large: 413 } as con
  * bodies read under a cap, because Colyseus reads them whole, unauthenticated, into memory.
  * Call once `colyseus.listen()` has resolved, when its 'request' listeners are in place.
  */
-export function guardRequests(httpServer: http.Server, config: Pick<Config, "corsOrigins" | "trustProxy">): void {
+export function guardRequests(httpServer: http.Server, config: Pick<Config, "corsOrigins" | "trustProxy" | "allowedHosts" | "host">): void {
   silenceColyseusCors();
   const allowed = new Set(config.corsOrigins);
+  const hosts = new Set([...config.allowedHosts, config.host.toLowerCase()]);
   const colyseus = httpServer.listeners("request") as Listener[];
   httpServer.removeAllListeners("request");
   const pass: Listener = (req, res) => {
@@ -28,6 +29,12 @@ export function guardRequests(httpServer: http.Server, config: Pick<Config, "cor
   };
 
   httpServer.on("request", (req: WithBody, res: http.ServerResponse) => {
+    // A page whose name an attacker re-points at this machine (DNS rebinding) is same-origin to
+    // the browser; only the name it asked for gives it away.
+    const host = hostnameOf(req.headers.host);
+    if (!hostAllowed(host, hosts)) {
+      return refuse(req, res, ErrorCode.Forbidden, `this server does not answer to the host '${host ?? ""}'; add it to MESH_ALLOWED_HOSTS`);
+    }
     const origin = req.headers.origin;
     const listed = origin !== undefined && allowed.has(origin);
     res.setHeader("Vary", "Origin");
@@ -58,6 +65,24 @@ export function guardRequests(httpServer: http.Server, config: Pick<Config, "cor
       pass(req, res);
     });
   });
+}
+
+/** The host name of a Host header, lower case, without port; IPv6 literals keep their brackets. */
+function hostnameOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  try {
+    return new URL(`http://${header}`).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** IP literals and localhost names cannot be re-pointed by someone else's DNS; other names must be listed. */
+function hostAllowed(host: string | undefined, listed: ReadonlySet<string>): boolean {
+  if (host === undefined) return false;
+  if (listed.has("*") || listed.has(host)) return true;
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  return host.startsWith("[") || /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
 }
 
 /**
