@@ -83,8 +83,8 @@ const SESSION_SWEEP_MS = 10_000;
 const JOINS_PER_S = 2;
 const JOIN_BURST = 20;
 /** History pages per participant: paging back through a long room, or an SDK filling a gap, stays well inside. */
-const READS_PER_S = 10;
-const READ_BURST = 40;
+const READS_PER_S = 20;
+const READ_BURST = 100;
 
 /** Build and start everything on one port: REST, Colyseus rooms, static pages. */
 export interface StartOptions {

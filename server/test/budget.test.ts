@@ -94,7 +94,7 @@ describe("history reads are metered", () => {
     try {
       const reader = await registerUser(server.url, "hammer");
       const answers = await Promise.all(
-        Array.from({ length: 80 }, () =>
+        Array.from({ length: 200 }, () =>
           fetch(`${server.url}/api/rooms/lobby/messages?limit=10`, { headers: { authorization: `Bearer ${reader.token}` } }),
         ),
       );

@@ -2,7 +2,7 @@ import { matchMaker } from "@colyseus/core";
 import { Client } from "@colyseus/sdk";
 import { JoinErrorCode, ROOM_TYPE, RoomState } from "@mesh/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
+import { registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
 
 /** Reserve a seat the way the SDK does, over plain HTTP, without ever opening the socket. */
 async function reserveSeat(url: string, room: string, token: string): Promise<unknown> {
@@ -44,6 +44,9 @@ describe("a seat reserved before a check changes cannot be used after it", () =>
     await waitFor("kicked", () => room.closedWith === 4003);
     const used = await useSeat(server.url, seat);
     expect(used.joined).toBe(false);
+    // Gone with the kick, and not back through the held seat.
+    await waitFor("gone", () => !host.participant(target.participant.id));
+    await ticksPass(host, 5);
     expect(host.participant(target.participant.id)).toBeUndefined();
     await host.leave();
   });
