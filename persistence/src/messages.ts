@@ -151,10 +151,21 @@ export class MessageRepo {
     const statement = forward
       ? (inThread ? this.oldestFirstInThread : this.oldestFirst)
       : (inThread ? this.newestFirstInThread : this.newestFirst);
-    const rows = statement.all(bounds);
-    const kept = withinBytes(rows, maxBytes);
+    // Rows are read one at a time and reading stops at the budget: a large `limit` over long
+    // messages costs what the page holds, not what was asked for.
+    const kept: MessageRow[] = [];
+    let bytes = 0;
+    let cut = false;
+    for (const row of statement.iterate(bounds)) {
+      bytes += Buffer.byteLength(row.text, "utf8");
+      if (kept.length > 0 && bytes > maxBytes) {
+        cut = true;
+        break;
+      }
+      kept.push(row);
+    }
     const messages = kept.map(toMessage);
-    return { messages: forward ? messages : messages.reverse(), cut: kept.length < rows.length };
+    return { messages: forward ? messages : messages.reverse(), cut };
   }
 
   /** The message an author already sent with this nonce, for idempotent retries. */
@@ -210,14 +221,4 @@ function toMessage(row: MessageRow): MessageData {
     nonce: row.nonce,
     reactions: JSON.parse(row.reactions) as Record<string, string[]>,
   };
-}
-
-/** The leading rows whose texts fit in `maxBytes` of UTF-8, and always the first. */
-function withinBytes(rows: MessageRow[], maxBytes: number): MessageRow[] {
-  let bytes = 0;
-  for (let i = 0; i < rows.length; i++) {
-    bytes += Buffer.byteLength(rows[i].text, "utf8");
-    if (i > 0 && bytes > maxBytes) return rows.slice(0, i);
-  }
-  return rows;
 }

@@ -35,7 +35,8 @@ export const clientMessageSchemas = {
   [ClientMessage.Kick]: z.strictObject({ participantId: id }),
   [ClientMessage.Mute]: z.strictObject({
     participantId: id,
-    seconds: finite.pipe(z.number().int().min(1).max(7 * 24 * 3600)),
+    // 0 lifts a mute in force (an addition to SPEC §3).
+    seconds: finite.pipe(z.number().int().min(0).max(7 * 24 * 3600)),
   }),
   [ClientMessage.Command]: z.strictObject({
     agentIds: z.array(id).min(1).max(100),

@@ -173,6 +173,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       "session expired",
     );
     if (closed) log.info({ closed }, "closed sockets of expired sessions");
+    db.sanctions.prune(now); // ended mutes and cooldowns: nothing reads them any more
   }, options.sessionSweepMs ?? SESSION_SWEEP_MS);
   sweep.unref();
 

@@ -88,6 +88,32 @@ describe("the state a join receives is bounded in bytes", () => {
   }, 30_000);
 });
 
+describe("history pages say whether there is more, both ways", () => {
+  it("a full forward page from the start says there is more; the last one says there is not", async () => {
+    const server = await startTestServer({ ratePerS: 1000, rateBurst: 1000 });
+    try {
+      const author = await registerUser(server.url, "counter");
+      for (let i = 1; i <= 25; i++) await author.rest.postMessage("lobby", { text: `n${i}` });
+      type Page = { messages: { seq: number }[]; hasMore: boolean };
+      const page = (query: string) => author.rest.request<Page>("GET", `/api/rooms/lobby/messages?${query}`);
+      const seen: number[] = [];
+      let after = 0;
+      for (;;) {
+        const next = await page(`after=${after}&limit=10`);
+        seen.push(...next.messages.map((m) => m.seq));
+        if (!next.hasMore) break;
+        after = next.messages.at(-1)?.seq ?? after;
+      }
+      expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+      expect((await page("after=0&limit=1")).hasMore).toBe(true);
+      expect((await page("before=11&limit=10")).hasMore).toBe(false); // 1..10: nothing below
+      expect((await page("before=12&limit=10")).hasMore).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("history reads are metered", () => {
   it("a reader hammering history gets 429 with Retry-After, and others read on", async () => {
     const server = await startTestServer();

@@ -126,7 +126,7 @@ describe("behind a reverse proxy", () => {
   let trusting: TestServer;
   let plain: TestServer;
   beforeAll(async () => {
-    trusting = await startTestServer({ trustProxy: true });
+    trusting = await startTestServer({ trustProxy: true, allowedHosts: ["mesh.example"] });
     // mesh.example is a name this server answers to, so what is tested below is the origin check.
     plain = await startTestServer({ allowedHosts: ["mesh.example"] });
   });
@@ -148,6 +148,13 @@ describe("behind a reverse proxy", () => {
     const host = new URL(plain.url).host;
     expect(await login(plain, { Origin: `https://${host}` })).toBe(401);
     expect(await login(plain, { Origin: `https://${host}`, Host: "mesh.example" })).toBe(403);
+  });
+
+  it("checks the forwarded host name against the allowed names too", async () => {
+    const rebound = { Origin: "http://evil.test", "X-Forwarded-Host": "evil.test", "X-Forwarded-Proto": "http" };
+    const answer = await send(`${trusting.url}/api/auth/register`, "POST", { "Content-Type": "application/json", ...rebound }, CREDENTIALS);
+    expect(answer.status).toBe(403);
+    expect(trusting.services.db.users.list()).toHaveLength(0);
   });
 });
 
@@ -232,6 +239,17 @@ describe("pages that re-point their own name at this server (DNS rebinding)", ()
         expect(health.status, host).toBe(200);
       }
       expect((await register("mesh.example")).status).toBe(201);
+      // WebSocket upgrades answer to the same names.
+      const upgrade = await new Promise<number>((resolve, reject) => {
+        const req = http.request(`${server.url}/anything`, {
+          headers: { Host: `${rebound}:${server.port}`, Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" },
+        });
+        req.on("response", (res) => resolve(res.statusCode ?? 0));
+        req.on("upgrade", () => resolve(101));
+        req.on("error", reject);
+        req.end();
+      });
+      expect(upgrade).toBe(403);
     } finally {
       await server.stop();
     }

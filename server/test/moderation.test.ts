@@ -91,6 +91,29 @@ describe("mutes and kicks hold on every path", () => {
     await adminRoom.leave();
   });
 
+  it("a mute is lifted with 0 seconds, but not by someone ranked below whoever imposed it", async () => {
+    const admin = await registerUser(server.url, "elder");
+    await owner.rest.request("PUT", `/api/participants/${admin.participant.id}/role`, { role: "admin" });
+    const adminRoom = await admin.client.join("lobby");
+    const target = await registerUser(server.url, "pardoned");
+    modRoom.mute(target.participant.id, 600);
+    await waitFor("muted", () => server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    modRoom.mute(target.participant.id, 0);
+    await waitFor("lifted", () => !server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    expect((await target.rest.postMessage("lobby", { text: "thank you" })).text).toBe("thank you");
+    // The admin's mute is not the moderator's to lift.
+    adminRoom.mute(target.participant.id, 600);
+    await waitFor("muted again", () => server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    const errors = errorsOf(modRoom);
+    modRoom.mute(target.participant.id, 0);
+    await waitFor("refused", () => errors.length > 0);
+    expect(errors[0]).toMatchObject({ code: "forbidden", message: expect.stringMatching(/higher role/) });
+    expect((await restRefusal(target.rest.postMessage("lobby", { text: "still?" }))).status).toBe(403);
+    adminRoom.mute(target.participant.id, 0);
+    await waitFor("lifted by the admin", () => !server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    await adminRoom.leave();
+  });
+
   it("a muted participant cannot show others they are typing", async () => {
     const target = await registerUser(server.url, "silent-typist");
     const room = await target.client.join("lobby");

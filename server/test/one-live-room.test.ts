@@ -110,6 +110,28 @@ describe("one live instance per mesh room, whatever the matchmaking path", () =>
     await b.leave();
   });
 
+  it("a seat held through a delete cannot get in, and the delete does not wait for it", async () => {
+    await owner.rest.request("POST", "/api/rooms", { id: "condemned", name: "Condemned" });
+    const stayer = await registerUser(server.url, "stayer");
+    const holder = await registerUser(server.url, "seat-holder");
+    const room = await stayer.client.join("condemned");
+    const res = await fetch(`${server.url}/matchmake/joinOrCreate/${ROOM_TYPE}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ room: "condemned", token: holder.token }),
+    });
+    const seat = await res.json();
+    await owner.rest.request("DELETE", "/api/rooms/condemned");
+    await waitFor("closed with 4004", () => room.closedWith === 4004);
+    // biome-ignore lint/suspicious/noExplicitAny: the reservation goes back exactly as the server sent it
+    const used = await refusal(new Client(server.url).consumeSeatReservation(seat as any));
+    expect(used).toBeDefined();
+    // The id is free again at once: a new room of that name starts and takes messages.
+    await owner.rest.request("POST", "/api/rooms", { id: "condemned", name: "Rebuilt" });
+    const first = await holder.rest.postMessage("condemned", { text: "a fresh start" });
+    expect(first.seq).toBe(1);
+  });
+
   it("deleting a room stops its one instance, and a join meanwhile cannot start another", async () => {
     await owner.rest.request("POST", "/api/rooms", { id: "doomed", name: "Doomed" });
     const guest = await registerUser(server.url, "guest-doomed");

@@ -1,4 +1,5 @@
 import type http from "node:http";
+import type { Duplex } from "node:stream";
 import { matchMaker } from "@colyseus/core";
 import { ErrorCode, type RestErrorBody } from "@mesh/schema";
 import type { Config } from "../config.ts";
@@ -7,6 +8,7 @@ import type { Config } from "../config.ts";
 export const MATCHMAKE_MAX_BODY_BYTES = 8 * 1024;
 
 type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+type UpgradeListener = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 type WithBody = http.IncomingMessage & { body?: unknown };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -16,7 +18,7 @@ const STATUS = { bad_input: 400, forbidden: 403, payload_too_large: 413 } as con
  * One gate in front of everything Colyseus serves on the port (REST, /matchmake, pages), run
  * before its listeners: CORS from our allow-list, cross-origin writes refused, and matchmaking
  * bodies read under a cap, because Colyseus reads them whole, unauthenticated, into memory.
- * Call once `colyseus.listen()` has resolved, when its 'request' listeners are in place.
+ * Call once `colyseus.listen()` has resolved, when its 'request' and 'upgrade' listeners are in place.
  */
 export function guardRequests(httpServer: http.Server, config: Pick<Config, "corsOrigins" | "trustProxy" | "allowedHosts" | "host">): void {
   silenceColyseusCors();
@@ -28,13 +30,22 @@ export function guardRequests(httpServer: http.Server, config: Pick<Config, "cor
     for (const listener of colyseus) listener.call(httpServer, req, res);
   };
 
+  // WebSocket upgrades answer to the same host names (a join also needs a reservation from /matchmake).
+  const upgrades = httpServer.listeners("upgrade") as UpgradeListener[];
+  httpServer.removeAllListeners("upgrade");
+  httpServer.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (hostRefusal(req, hosts, config.trustProxy)) {
+      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    for (const listener of upgrades) listener.call(httpServer, req, socket, head);
+  });
+
   httpServer.on("request", (req: WithBody, res: http.ServerResponse) => {
     // A page whose name an attacker re-points at this machine (DNS rebinding) is same-origin to
     // the browser; only the name it asked for gives it away.
-    const host = hostnameOf(req.headers.host);
-    if (!hostAllowed(host, hosts)) {
-      return refuse(req, res, ErrorCode.Forbidden, `this server does not answer to the host '${host ?? ""}'; add it to MESH_ALLOWED_HOSTS`);
-    }
+    const badHost = hostRefusal(req, hosts, config.trustProxy);
+    if (badHost) return refuse(req, res, ErrorCode.Forbidden, badHost);
     const origin = req.headers.origin;
     const listed = origin !== undefined && allowed.has(origin);
     res.setHeader("Vary", "Origin");
@@ -75,6 +86,19 @@ function hostnameOf(header: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why this request names a host the server does not answer to, or undefined. Behind a trusted
+ * proxy the browser's name arrives in X-Forwarded-Host, and is checked as well.
+ */
+function hostRefusal(req: http.IncomingMessage, hosts: ReadonlySet<string>, trustProxy: boolean): string | undefined {
+  const forwarded = trustProxy ? first(req.headers["x-forwarded-host"]) : undefined;
+  for (const header of forwarded === undefined ? [req.headers.host] : [req.headers.host, forwarded]) {
+    const host = hostnameOf(header);
+    if (!hostAllowed(host, hosts)) return `this server does not answer to the host '${host ?? ""}'; add it to MESH_ALLOWED_HOSTS`;
+  }
+  return undefined;
 }
 
 /** IP literals and localhost names cannot be re-pointed by someone else's DNS; other names must be listed. */

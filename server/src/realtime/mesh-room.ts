@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Client, ErrorCode as ColyseusErrorCode, type Delayed, Room, ServerError } from "@colyseus/core";
+import { type Client, ErrorCode as ColyseusErrorCode, Room, ServerError } from "@colyseus/core";
 import type { Sim, SimInput, SimOptions, SimSnapshot, } from "@mesh/sim";
 import { createSim, DEFAULT_CAPACITY } from "@mesh/sim";
 import {
@@ -26,8 +26,9 @@ import type { Actor } from "../gate/authorize.ts";
 import { decide, type SendPayload } from "./inputs.ts";
 import { MessageOutbox } from "./outbox.ts";
 import type { VerifiedSession } from "../auth/tokens.ts";
+import { IdleStop } from "./idle-stop.ts";
 import { authenticateJoin, type JoinOptions, mayEnter } from "./join.ts";
-import { muteLeftMs, recordKick, recordMute, sendRefusal } from "./moderation.ts";
+import { liftMute, muteLeftMs, recordKick, recordMute, sendRefusal } from "./moderation.ts";
 import { type Member, syncState, trimWindow, trustOf } from "./state-sync.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { TickStats } from "./tick-stats.ts";
@@ -67,7 +68,9 @@ export function defineMeshRoom(services: Services) {
     private readonly tickStats = new TickStats();
     /** Sockets whose join went through: a refused join still gets onLeave, and must not count. */
     private readonly counted = new WeakSet<MeshClient>();
-    private idleStop: Delayed | undefined;
+    private idleStop!: IdleStop;
+    /** Released (idle or deleted): takes no one in, ticks no more. */
+    private stopped = false;
 
     static async onAuth(_token: string, options: JoinOptions): Promise<VerifiedSession> {
       return authenticateJoin(services, options);
@@ -123,7 +126,18 @@ export function defineMeshRoom(services: Services) {
       // timer of its own that would steal the fixed timestep's elapsed time.
       this.setFixedTimestep(() => this.tick(), TICK_HZ);
       this.patchRate = null;
-      this.stopWhenIdle();
+      this.idleStop = new IdleStop(
+        {
+          clock: this.clock,
+          occupied: () => this.members.size > 0 || this.clients.length > 0,
+          storing: () => this.outbox.pending > 0,
+          // biome-ignore lint/complexity/useLiteralKeys: Colyseus keeps seat reservations private; TypeScript reaches them only by key.
+          reservedSeats: () => Object.keys(this["_reservedSeats"]).length,
+          stop: () => this.stop("idle"),
+        },
+        services.config.roomIdleS * 1000,
+      );
+      this.idleStop.arm();
     }
 
     onJoin(client: MeshClient, options: JoinOptions): void {
@@ -131,6 +145,10 @@ export function defineMeshRoom(services: Services) {
       // onAuth checked the room named in the options; joinById must not borrow that check.
       if (options.room !== this.meshRoomId) {
         throw new ServerError(ColyseusErrorCode.AUTH_FAILED, `this is room '${this.meshRoomId}', not '${String(options.room)}'`);
+      }
+      // A seat reserved before the room stopped (deleted, or idle) must not reopen it from inside.
+      if (this.stopped || services.rooms.get(this.meshRoomId) !== this) {
+        throw new ServerError(JoinErrorCode.Unavailable, `room '${this.meshRoomId}' is closing; join again`);
       }
       mayEnter(services, this.meshRoomId, auth);
       const actor = gate.actor(auth.userId);
@@ -144,8 +162,7 @@ export function defineMeshRoom(services: Services) {
       }
       services.connections.add(client, auth.userId, auth.sid);
       this.counted.add(client);
-      this.idleStop?.clear();
-      this.idleStop = undefined;
+      this.idleStop.cancel();
       if (member) {
         member.sockets++;
         return;
@@ -179,11 +196,11 @@ export function defineMeshRoom(services: Services) {
         this.enqueue({ kind: "leave", participantId: auth.userId });
       }
       // A refused join leaves too: the room may be empty again.
-      this.stopWhenIdle();
+      this.idleStop.arm();
     }
 
     onDispose(): void {
-      this.idleStop?.clear();
+      this.idleStop?.cancel(); // undefined when onCreate refused the instance
       services.rooms.release(this);
       this.outbox?.close(); // undefined when onCreate refused the instance
       log.info({ room: this.meshRoomId }, "room closed");
@@ -192,6 +209,7 @@ export function defineMeshRoom(services: Services) {
     // ---- LiveRoom -------------------------------------------------------------------------
 
     submitMessage(participantId: string, payload: SendPayload): Promise<Result<MessageData>> {
+      if (this.stopped) return Promise.resolve(err(ErrorCode.NotFound, "the room just stopped; send again"));
       const decision = decide(gate, this.meshRoomId, participantId, ClientMessage.SendMessage, payload);
       if (!decision.ok) return Promise.resolve(decision);
       if (decision.value.kind !== "send") return Promise.resolve(err(ErrorCode.Internal, "unexpected decision"));
@@ -200,7 +218,7 @@ export function defineMeshRoom(services: Services) {
       if (typeof accepted.value !== "string") return Promise.resolve(ok(accepted.value));
       const id = accepted.value;
       // A REST sender keeps an otherwise empty room running for another idle period.
-      this.stopWhenIdle();
+      this.idleStop.arm();
       return this.outbox.wait(id);
     }
 
@@ -237,43 +255,26 @@ export function defineMeshRoom(services: Services) {
     }
 
     async shutdown(code: number, reason: string): Promise<void> {
-      services.rooms.release(this);
       for (const client of this.clients) client.leave(code, reason);
-      await this.disconnect();
+      this.stop(reason);
     }
 
     // ---- lifecycle ------------------------------------------------------------------------
 
     /**
-     * An empty room stops after the idle period, so a stored room that nobody uses costs
-     * nothing; the next join or REST send starts it again from the database.
+     * Stop for good (idle or deleted): release the id first, so a join from now on starts a fresh
+     * instance instead of finding this one; take no one in and tick no more; tell REST senders
+     * still waiting. Colyseus disposes the instance once its last socket and reservation are gone.
      */
-    private stopWhenIdle(): void {
-      if (this.members.size > 0 || this.clients.length > 0) return; // the last one to leave starts the wait
-      this.idleStop?.clear();
-      this.idleStop = this.clock.setTimeout(() => this.stopIfIdle(), services.config.roomIdleS * 1000);
-    }
-
-    private stopIfIdle(): void {
-      this.idleStop = undefined;
-      if (this.members.size > 0 || this.clients.length > 0) return;
-      // A seat reserved for a joiner, or a REST send not yet stored: look again one idle period later.
-      // Colyseus drops an unused reservation without telling the room, so this wait must re-arm itself.
-      if (this.pendingWork()) {
-        this.stopWhenIdle();
-        return;
-      }
-      // Released and locked first: a join from now on starts a fresh instance instead of finding this one.
+    private stop(why: string): void {
+      if (this.stopped) return;
+      this.stopped = true;
       services.rooms.release(this);
+      this.idleStop.cancel();
+      this.outbox.close();
       void this.lock();
-      log.info({ room: this.meshRoomId }, "room idle: stopping");
+      log.info({ room: this.meshRoomId, why }, "room stopping");
       void this.disconnect();
-    }
-
-    /** A seat reserved for someone joining now, or a REST sender waiting for its message to be stored. */
-    private pendingWork(): boolean {
-      // biome-ignore lint/complexity/useLiteralKeys: Colyseus keeps seat reservations private; TypeScript reaches them only by key.
-      return Object.keys(this["_reservedSeats"]).length > 0 || this.outbox.pending > 0;
     }
 
     // ---- inputs ---------------------------------------------------------------------------
@@ -289,6 +290,7 @@ export function defineMeshRoom(services: Services) {
     }
 
     private apply(client: MeshClient, type: string, payload: unknown): void {
+      if (this.stopped) return;
       const auth = authOf(client);
       const ref = refOf(type, payload);
       // Every frame spends from its sender's budget before anything else, replies included:
@@ -337,6 +339,12 @@ export function defineMeshRoom(services: Services) {
           return;
         case "mute": {
           const now = Date.now();
+          if (action.seconds === 0) {
+            const lifted = liftMute(services, this.meshRoomId, auth.userId, action.targetId, now);
+            if (!lifted.ok) this.reply(client, lifted.error.code, lifted.error.message, ref);
+            else if (this.sim.has(action.targetId)) this.enqueue({ kind: "mute", participantId: action.targetId, ticks: 0 });
+            return;
+          }
           recordMute(services, this.meshRoomId, auth.userId, action.targetId, action.seconds, now);
           // Shown for as long as the stored mute lasts: a shorter mute does not cut a longer one.
           const leftMs = muteLeftMs(db, this.meshRoomId, action.targetId, now);
@@ -393,6 +401,7 @@ export function defineMeshRoom(services: Services) {
     // ---- tick -----------------------------------------------------------------------------
 
     private tick(): void {
+      if (this.stopped) return;
       const started = performance.now();
       try {
         if (this.sim.tick % REPLAY_WINDOW_TICKS === 0 || this.inputsSinceCheckpoint > MAX_LOGGED_INPUTS) {

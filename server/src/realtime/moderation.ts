@@ -1,4 +1,5 @@
 import type { MeshDatabase } from "@mesh/persistence";
+import { err, ErrorCode, ok, type Result } from "@mesh/schema";
 import type { Services } from "./services.ts";
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -26,7 +27,7 @@ export function muteLeftMs(db: MeshDatabase, roomId: string, participantId: stri
   return mute ? mute.until - nowMs : 0;
 }
 
-type ModerationServices = Pick<Services, "db" | "config" | "audit">;
+type ModerationServices = Pick<Services, "db" | "config" | "audit" | "gate">;
 
 /** Store a kick's rejoin cooldown (before any socket closes, so none slips back in) and audit it. */
 export function recordKick(services: ModerationServices, roomId: string, byId: string, targetId: string, nowMs: number): void {
@@ -48,4 +49,21 @@ export function recordMute(
 ): void {
   services.db.sanctions.impose({ roomId, participantId: targetId, kind: "mute", until: nowMs + seconds * 1000, byId, createdAt: nowMs });
   services.audit({ actorId: byId, action: "mute", target: targetId, detail: { room: roomId, seconds } });
+}
+
+/**
+ * Lift a mute in force (`mute` with 0 seconds). Mutes only ever lengthen otherwise, so this is
+ * the one way to end one early, and it is not for someone ranked below whoever imposed it.
+ */
+export function liftMute(services: ModerationServices, roomId: string, byId: string, targetId: string, nowMs: number): Result<void> {
+  const mute = services.db.sanctions.active(roomId, targetId, "mute", nowMs);
+  if (!mute) return ok(undefined);
+  const imposer = services.gate.actor(mute.byId);
+  const actor = services.gate.actor(byId);
+  if (imposer && actor && imposer.role.priority > actor.role.priority) {
+    return err(ErrorCode.Forbidden, `muted by a higher role ('${imposer.role.name}'): only they or someone above can lift it`);
+  }
+  services.db.sanctions.lift(roomId, targetId, "mute");
+  services.audit({ actorId: byId, action: "unmute", target: targetId, detail: { room: roomId } });
+  return ok(undefined);
 }

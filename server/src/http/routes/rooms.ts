@@ -121,7 +121,10 @@ export function roomRoutes(services: Services): Router {
     const query = parseOr400(res, historyQuerySchema, req.query);
     if (!query) return;
     const { messages, cut } = db.messages.pageWithin(id, query, HISTORY_PAGE_BYTES);
-    res.json({ messages, hasMore: cut || (messages.length === query.limit && (messages[0]?.seq ?? 1) > 1) });
+    // Forward (after=) there may be more above a full page; backward, more below unless seq 1 came.
+    const full = messages.length === query.limit;
+    const more = query.after !== undefined ? full : full && (messages[0]?.seq ?? 1) > 1;
+    res.json({ messages, hasMore: cut || more });
   });
 
   router.post("/api/rooms/:id/messages", session, can("send_messages"), async (req, res) => {
