@@ -173,7 +173,12 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       "session expired",
     );
     if (closed) log.info({ closed }, "closed sockets of expired sessions");
-    db.sanctions.prune(now); // ended mutes and cooldowns: nothing reads them any more
+    try {
+      db.sanctions.prune(now); // ended mutes and cooldowns: nothing reads them any more
+    } catch (error) {
+      // A disk that refuses writes must not take the process down from a timer; rooms report it too.
+      log.warn({ err: error }, "could not prune ended sanctions");
+    }
   }, options.sessionSweepMs ?? SESSION_SWEEP_MS);
   sweep.unref();
 
