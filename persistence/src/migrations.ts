@@ -99,6 +99,8 @@ export const MIGRATIONS: readonly string[] = [
     kind           TEXT NOT NULL CHECK (kind IN ('mute', 'kick', 'ban')),
     until          INTEGER NOT NULL,
     by_id          TEXT NOT NULL,
+    -- the highest rank that imposed or lengthened it: only that rank or above may lift it
+    by_priority    INTEGER NOT NULL,
     created_at     INTEGER NOT NULL,
     PRIMARY KEY (room_id, participant_id, kind)
   ) WITHOUT ROWID;

@@ -14,7 +14,7 @@ function withUsers() {
 describe("SanctionRepo", () => {
   it("holds a mute until its end, per room and kind", () => {
     const db = withUsers();
-    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 2000, byId: "mod", createdAt: 1000 });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 2000, byId: "mod", byPriority: 700, createdAt: 1000 });
     expect(db.sanctions.active("lobby", "u1", "mute", 1999)).toMatchObject({ until: 2000, byId: "mod" });
     expect(db.sanctions.active("lobby", "u1", "mute", 2000)).toBeUndefined();
     expect(db.sanctions.active("garden", "u1", "mute", 1500)).toBeUndefined();
@@ -23,10 +23,10 @@ describe("SanctionRepo", () => {
 
   it("lengthens a sanction in force but never shortens it, and lifts", () => {
     const db = withUsers();
-    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 9000, byId: "mod", createdAt: 1 });
-    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 3000, byId: "u1", createdAt: 2 });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 9000, byId: "mod", byPriority: 700, createdAt: 1 });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 3000, byId: "u1", byPriority: 400, createdAt: 2 });
     expect(db.sanctions.active("lobby", "u1", "mute", 4000)).toMatchObject({ until: 9000, byId: "mod" });
-    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 12_000, byId: "u1", createdAt: 3 });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 12_000, byId: "u1", byPriority: 400, createdAt: 3 });
     expect(db.sanctions.active("lobby", "u1", "mute", 4000)).toMatchObject({ until: 12_000 });
     expect(db.sanctions.activeInRoom("lobby", 0)).toHaveLength(1);
     expect(db.sanctions.lift("lobby", "u1", "mute")).toBe(true);
@@ -36,8 +36,8 @@ describe("SanctionRepo", () => {
   it("survives reopening the file, and goes with the room or the account", () => {
     const db = withUsers();
     db.rooms.create({ id: "lobby", name: "L", topic: "", width: 8, depth: 8, exits: {}, createdBy: "", createdAt: 0 });
-    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "kick", until: 5000, byId: "mod", createdAt: 1 });
-    db.sanctions.impose({ roomId: "garden", participantId: "u1", kind: "mute", until: 5000, byId: "mod", createdAt: 1 });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "kick", until: 5000, byId: "mod", byPriority: 700, createdAt: 1 });
+    db.sanctions.impose({ roomId: "garden", participantId: "u1", kind: "mute", until: 5000, byId: "mod", byPriority: 700, createdAt: 1 });
     db.close();
     const again = openDatabase(temp.path());
     try {
@@ -52,10 +52,21 @@ describe("SanctionRepo", () => {
     }
   });
 
+  it("keeps the highest rank that imposed a sanction in force, and forgets it once it has ended", () => {
+    const db = withUsers();
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 5000, byId: "owner", byPriority: 999, createdAt: 1000 });
+    // A lower rank re-imposes for longer: the mute lengthens but stays the owner's to lift.
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 6000, byId: "mod", byPriority: 700, createdAt: 1100 });
+    expect(db.sanctions.active("lobby", "u1", "mute", 1200)).toMatchObject({ until: 6000, byId: "owner", byPriority: 999 });
+    // Once it has ended, a new one is the new imposer's alone.
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "mute", until: 9000, byId: "mod", byPriority: 700, createdAt: 7000 });
+    expect(db.sanctions.active("lobby", "u1", "mute", 7100)).toMatchObject({ until: 9000, byId: "mod", byPriority: 700 });
+  });
+
   it("prunes what has ended", () => {
     const db = withUsers();
-    db.sanctions.impose({ roomId: "a", participantId: "u1", kind: "mute", until: 100, byId: "mod", createdAt: 1 });
-    db.sanctions.impose({ roomId: "b", participantId: "u1", kind: "mute", until: 900, byId: "mod", createdAt: 1 });
+    db.sanctions.impose({ roomId: "a", participantId: "u1", kind: "mute", until: 100, byId: "mod", byPriority: 700, createdAt: 1 });
+    db.sanctions.impose({ roomId: "b", participantId: "u1", kind: "mute", until: 900, byId: "mod", byPriority: 700, createdAt: 1 });
     expect(db.sanctions.prune(500)).toBe(1);
     expect(db.sanctions.activeInRoom("b", 0)).toHaveLength(1);
   });

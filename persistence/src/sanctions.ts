@@ -9,6 +9,8 @@ export interface Sanction {
   kind: SanctionKind;
   until: number;
   byId: string;
+  /** Rank (role priority) of whoever imposed it; the highest one when several lengthened it. */
+  byPriority: number;
   createdAt: number;
 }
 
@@ -18,6 +20,7 @@ interface SanctionRow {
   kind: SanctionKind;
   until: number;
   by_id: string;
+  by_priority: number;
   created_at: number;
 }
 
@@ -34,11 +37,18 @@ export class SanctionRepo {
 
   constructor(db: BetterSqlite3.Database) {
     this.upsert = db.prepare(
-      `INSERT INTO sanctions (room_id, participant_id, kind, until, by_id, created_at)
-       VALUES (@room_id, @participant_id, @kind, @until, @by_id, @created_at)
-       ON CONFLICT (room_id, participant_id, kind)
-       DO UPDATE SET until = excluded.until, by_id = excluded.by_id, created_at = excluded.created_at
-       WHERE excluded.until > sanctions.until`,
+      // One that has ended is replaced outright; one in force only lengthens, and keeps the
+      // highest rank that imposed it, so a lower rank cannot take it over by re-imposing.
+      `INSERT INTO sanctions (room_id, participant_id, kind, until, by_id, by_priority, created_at)
+       VALUES (@room_id, @participant_id, @kind, @until, @by_id, @by_priority, @created_at)
+       ON CONFLICT (room_id, participant_id, kind) DO UPDATE SET
+         until = CASE WHEN sanctions.until <= excluded.created_at THEN excluded.until
+                      ELSE MAX(sanctions.until, excluded.until) END,
+         by_id = CASE WHEN sanctions.until <= excluded.created_at OR excluded.by_priority >= sanctions.by_priority
+                      THEN excluded.by_id ELSE sanctions.by_id END,
+         by_priority = CASE WHEN sanctions.until <= excluded.created_at THEN excluded.by_priority
+                            ELSE MAX(sanctions.by_priority, excluded.by_priority) END,
+         created_at = excluded.created_at`,
     );
     this.one = db.prepare(
       "SELECT * FROM sanctions WHERE room_id = ? AND participant_id = ? AND kind = ? AND until > ?",
@@ -49,8 +59,8 @@ export class SanctionRepo {
   }
 
   /**
-   * Impose a sanction, or lengthen one in force. Never shortens: otherwise a moderator could
-   * lift an admin's mute by muting again for one second.
+   * Impose a sanction, or lengthen one in force. Never shortens, and never lowers the rank
+   * needed to lift it: otherwise a moderator could end an admin's mute by re-imposing it.
    */
   impose(sanction: Sanction): void {
     this.upsert.run({
@@ -59,6 +69,7 @@ export class SanctionRepo {
       kind: sanction.kind,
       until: sanction.until,
       by_id: sanction.byId,
+      by_priority: sanction.byPriority,
       created_at: sanction.createdAt,
     });
   }
@@ -91,6 +102,7 @@ function toSanction(row: SanctionRow): Sanction {
     kind: row.kind,
     until: row.until,
     byId: row.by_id,
+    byPriority: row.by_priority,
     createdAt: row.created_at,
   };
 }

@@ -108,6 +108,12 @@ describe("mutes and kicks hold on every path", () => {
     modRoom.mute(target.participant.id, 0);
     await waitFor("refused", () => errors.length > 0);
     expect(errors[0]).toMatchObject({ code: "forbidden", message: expect.stringMatching(/higher role/) });
+    // Nor can the moderator take the mute over by re-imposing it for longer, then lift it.
+    modRoom.mute(target.participant.id, 601);
+    await ticksPass(modRoom, 2);
+    modRoom.mute(target.participant.id, 0);
+    await waitFor("refused again", () => errors.length > 1);
+    expect(errors[1]).toMatchObject({ code: "forbidden" });
     expect((await restRefusal(target.rest.postMessage("lobby", { text: "still?" }))).status).toBe(403);
     adminRoom.mute(target.participant.id, 0);
     await waitFor("lifted by the admin", () => !server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));

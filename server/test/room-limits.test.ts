@@ -141,6 +141,15 @@ describe("a room runs only while it is used", () => {
       const again = await user.client.join("lobby");
       await waitFor("all four in the window", () => again.state.messages.length === 4);
       await again.leave();
+      // Last words before leaving are stored, though the room stops right after that tick.
+      for (let i = 0; i < 10; i++) {
+        const room = await user.client.join("lobby");
+        room.send(`parting ${i}`, { nonce: `parting-${i}` });
+        await room.leave();
+      }
+      await waitFor("stopped after the last", () => server.services.rooms.all().length === 0);
+      const history = await user.rest.history("lobby", { limit: 100 });
+      for (let i = 0; i < 10; i++) expect(history.filter((m) => m.text === `parting ${i}`), `parting ${i}`).toHaveLength(1);
     } finally {
       await server.stop();
     }

@@ -71,6 +71,8 @@ export function defineMeshRoom(services: Services) {
     private idleStop!: IdleStop;
     /** Released (idle or deleted): takes no one in, ticks no more. */
     private stopped = false;
+    /** The idle wait ran out during this tick's timers: stop once the tick has stored its inputs. */
+    private stopAfterTick = false;
 
     static async onAuth(_token: string, options: JoinOptions): Promise<VerifiedSession> {
       return authenticateJoin(services, options);
@@ -133,7 +135,10 @@ export function defineMeshRoom(services: Services) {
           storing: () => this.outbox.pending > 0,
           // biome-ignore lint/complexity/useLiteralKeys: Colyseus keeps seat reservations private; TypeScript reaches them only by key.
           reservedSeats: () => Object.keys(this["_reservedSeats"]).length,
-          stop: () => this.stop("idle"),
+          // At the end of this tick, not now: inputs already queued (a leaver's last words) are stored first.
+          stop: () => {
+            this.stopAfterTick = true;
+          },
         },
         services.config.roomIdleS * 1000,
       );
@@ -415,6 +420,10 @@ export function defineMeshRoom(services: Services) {
         this.outbox.flush(result, this.sim);
         syncState(this.state, this.sim, result, this.members);
         this.broadcastPatch();
+        if (this.stopAfterTick) {
+          this.stopAfterTick = false;
+          this.stop("idle");
+        }
       } catch (error) {
         log.error({ err: error, room: this.meshRoomId }, "tick failed");
       }

@@ -29,11 +29,16 @@ export function muteLeftMs(db: MeshDatabase, roomId: string, participantId: stri
 
 type ModerationServices = Pick<Services, "db" | "config" | "audit" | "gate">;
 
+/** The rank a sanction is imposed with: the moderator's role priority now. */
+const rankOf = (services: ModerationServices, participantId: string): number =>
+  services.gate.actor(participantId)?.role.priority ?? 0;
+
 /** Store a kick's rejoin cooldown (before any socket closes, so none slips back in) and audit it. */
 export function recordKick(services: ModerationServices, roomId: string, byId: string, targetId: string, nowMs: number): void {
   const cooldownS = services.config.kickCooldownS;
   if (cooldownS > 0) {
-    services.db.sanctions.impose({ roomId, participantId: targetId, kind: "kick", until: nowMs + cooldownS * 1000, byId, createdAt: nowMs });
+    const until = nowMs + cooldownS * 1000;
+    services.db.sanctions.impose({ roomId, participantId: targetId, kind: "kick", until, byId, byPriority: rankOf(services, byId), createdAt: nowMs });
   }
   services.audit({ actorId: byId, action: "kick", target: targetId, detail: { room: roomId, cooldownS } });
 }
@@ -47,21 +52,21 @@ export function recordMute(
   seconds: number,
   nowMs: number,
 ): void {
-  services.db.sanctions.impose({ roomId, participantId: targetId, kind: "mute", until: nowMs + seconds * 1000, byId, createdAt: nowMs });
+  const until = nowMs + seconds * 1000;
+  services.db.sanctions.impose({ roomId, participantId: targetId, kind: "mute", until, byId, byPriority: rankOf(services, byId), createdAt: nowMs });
   services.audit({ actorId: byId, action: "mute", target: targetId, detail: { room: roomId, seconds } });
 }
 
 /**
  * Lift a mute in force (`mute` with 0 seconds). Mutes only ever lengthen otherwise, so this is
- * the one way to end one early, and it is not for someone ranked below whoever imposed it.
+ * the one way to end one early, and it is not for someone ranked below the highest rank that
+ * imposed or lengthened it (as ranked then: demoting that moderator later changes nothing).
  */
 export function liftMute(services: ModerationServices, roomId: string, byId: string, targetId: string, nowMs: number): Result<void> {
   const mute = services.db.sanctions.active(roomId, targetId, "mute", nowMs);
   if (!mute) return ok(undefined);
-  const imposer = services.gate.actor(mute.byId);
-  const actor = services.gate.actor(byId);
-  if (imposer && actor && imposer.role.priority > actor.role.priority) {
-    return err(ErrorCode.Forbidden, `muted by a higher role ('${imposer.role.name}'): only they or someone above can lift it`);
+  if (rankOf(services, byId) < mute.byPriority) {
+    return err(ErrorCode.Forbidden, `muted by a higher role (priority ${mute.byPriority}): only that rank or above can lift it`);
   }
   services.db.sanctions.lift(roomId, targetId, "mute");
   services.audit({ actorId: byId, action: "unmute", target: targetId, detail: { room: roomId } });

@@ -47,6 +47,8 @@ export class MessageOutbox {
         this.log.error({ err: error, room: this.roomId, count: rows.length }, "message batch not stored");
         sim.rewindSeq(rows[0].seq - 1);
         for (const row of rows) this.refuse(row);
+        // Resends of this tick's messages wait on the same batch: they get the same answer.
+        for (const { input } of result.duplicates) this.settle(input.id, err(ErrorCode.Internal, "message not stored; resend it with the same nonce"));
         result.appended.length = 0;
         return;
       }
