@@ -4,11 +4,23 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** Servers this test process started; any still running when it exits are stopped with it. */
+/**
+ * Servers this test process started; any still running when it exits are stopped with it. Each
+ * runs in a process group of its own, and the whole group goes: killing `npm start` alone would
+ * leave the server it started running.
+ */
 const running = new Set<ChildProcess>();
 process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
+  for (const child of running) killGroup(child);
 });
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL"); // the group is gone already, or was never made
+  }
+}
 
 export interface ChildServer {
   process: ChildProcess;
@@ -33,6 +45,7 @@ export function runServerProcess(
     cwd: ROOT,
     env: { ...process.env, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   running.add(child);
   child.once("exit", () => running.delete(child));
@@ -55,6 +68,12 @@ export function runServerProcess(
     server.url = url;
   }, () => {});
   return server;
+}
+
+/** Stop a server a failed test left running: its whole process group, at once. */
+export async function killProcess(server: ChildServer): Promise<void> {
+  if (server.process.exitCode === null && server.process.signalCode === null) killGroup(server.process);
+  await server.exited;
 }
 
 /** SIGTERM (or another signal) and wait for the exit. */

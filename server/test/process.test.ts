@@ -2,8 +2,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { runServerProcess, stopProcess } from "./child-server.ts";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
+import { killProcess, runServerProcess, stopProcess } from "./child-server.ts";
 import { waitFor } from "./harness.ts";
 
 describe("the server process, as a user runs it", () => {
@@ -20,6 +20,7 @@ describe("the server process, as a user runs it", () => {
 
   it("starts with `npm start` and a log line naming its URL, and stops cleanly on SIGTERM", async () => {
     const server = runServerProcess({ MESH_DATA_DIR: dataDir }, [], "npm start");
+    onTestFinished(() => killProcess(server)); // a failed expectation must not leave it running
     const url = await server.ready;
     const health = await (await fetch(`${url}/api/health`)).json();
     // Nothing runs until someone uses a room.
