@@ -188,8 +188,7 @@ export function defineMeshRoom(services: Services) {
         z: this.depth / 2 + (Math.random() - 0.5) * spread,
       });
       // A stored mute outlives leaving: show it again from the first tick.
-      const muteMs = muteLeftMs(db, this.meshRoomId, auth.userId, Date.now());
-      if (muteMs > 0) this.enqueue({ kind: "mute", participantId: auth.userId, ticks: Math.ceil(muteMs / TICK_MS) });
+      this.showMute(auth.userId, Date.now(), false);
     }
 
     onLeave(client: MeshClient): void {
@@ -344,16 +343,12 @@ export function defineMeshRoom(services: Services) {
           return;
         case "mute": {
           const now = Date.now();
-          if (action.seconds === 0) {
-            const lifted = liftMute(services, this.meshRoomId, auth.userId, action.targetId, now);
-            if (!lifted.ok) this.reply(client, lifted.error.code, lifted.error.message, ref);
-            else if (this.sim.has(action.targetId)) this.enqueue({ kind: "mute", participantId: action.targetId, ticks: 0 });
-            return;
-          }
-          recordMute(services, this.meshRoomId, auth.userId, action.targetId, action.seconds, now);
-          // Shown for as long as the stored mute lasts: a shorter mute does not cut a longer one.
-          const leftMs = muteLeftMs(db, this.meshRoomId, action.targetId, now);
-          if (this.sim.has(action.targetId)) this.enqueue({ kind: "mute", participantId: action.targetId, ticks: Math.ceil(leftMs / TICK_MS) });
+          const done =
+            action.seconds > 0
+              ? recordMute(services, this.meshRoomId, auth.userId, action.targetId, action.seconds, now)
+              : liftMute(services, this.meshRoomId, auth.userId, action.targetId, now);
+          if (!done.ok) this.reply(client, done.error.code, done.error.message, ref);
+          else if (this.sim.has(action.targetId)) this.showMute(action.targetId, now);
           return;
         }
         default: {
@@ -390,6 +385,15 @@ export function defineMeshRoom(services: Services) {
         ts: Date.now(),
       });
       return ok(id);
+    }
+
+    /**
+     * The world shows the stored mute for as long as it lasts, whoever imposed, lengthened or
+     * lifted it (0 ticks: not muted). With `unmuted` false, nothing is queued when none is in force.
+     */
+    private showMute(participantId: string, nowMs: number, unmuted = true): void {
+      const leftMs = muteLeftMs(db, this.meshRoomId, participantId, nowMs);
+      if (leftMs > 0 || unmuted) this.enqueue({ kind: "mute", participantId, ticks: Math.ceil(leftMs / TICK_MS) });
     }
 
     private reply(client: MeshClient, code: ErrorCode, message: string, ref: string): void {

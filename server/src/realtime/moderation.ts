@@ -51,10 +51,11 @@ export function recordMute(
   targetId: string,
   seconds: number,
   nowMs: number,
-): void {
+): Result<void> {
   const until = nowMs + seconds * 1000;
   services.db.sanctions.impose({ roomId, participantId: targetId, kind: "mute", until, byId, byPriority: rankOf(services, byId), createdAt: nowMs });
   services.audit({ actorId: byId, action: "mute", target: targetId, detail: { room: roomId, seconds } });
+  return ok(undefined);
 }
 
 /**
