@@ -161,7 +161,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     db.close();
     throw error;
   }
-  guardRequests(httpServer, config); // wraps the listeners Colyseus attached in listen()
+  guardRequests(httpServer, config, log); // wraps the listeners Colyseus attached in listen()
   // No room starts here: each runs from its first join or REST send until it is idle.
 
   // Sessions that expire (or are revoked by another path) lose their sockets within a sweep.

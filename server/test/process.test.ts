@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +28,14 @@ describe("the server process, as a user runs it", () => {
     expect(health).toMatchObject({ ok: true, tickHz: 20, rooms: 0 });
     const page = await (await fetch(url)).text();
     expect(page).toContain("<title>The Mesh");
+    // Reached by a name it was not told about, it refuses, and the log says which setting to change.
+    const byName = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${url}/api/health`, { headers: { Host: "mybox.lan" } }, (res) => resolve(res.statusCode ?? 0));
+      req.on("error", reject);
+      req.end();
+    });
+    expect(byName).toBe(403);
+    await waitFor("host warning", () => /mybox\.lan.*MESH_ALLOWED_HOSTS/.test(server.output()));
     // Audit entries are logged with their chain hash, so the head of the chain lives outside the database too.
     await fetch(`${url}/api/auth/register`, {
       method: "POST",

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { matchMaker } from "@colyseus/core";
 import { ErrorCode, type RestErrorBody } from "@mesh/schema";
 import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
 
 /** Matchmaking options are a room id, a token and a protocol number: a few hundred bytes. */
 export const MATCHMAKE_MAX_BODY_BYTES = 8 * 1024;
@@ -20,8 +21,19 @@ const STATUS = { bad_input: 400, forbidden: 403, payload_too_large: 413 } as con
  * bodies read under a cap, because Colyseus reads them whole, unauthenticated, into memory.
  * Call once `colyseus.listen()` has resolved, when its 'request' and 'upgrade' listeners are in place.
  */
-export function guardRequests(httpServer: http.Server, config: Pick<Config, "corsOrigins" | "trustProxy" | "allowedHosts" | "host">): void {
+export function guardRequests(
+  httpServer: http.Server,
+  config: Pick<Config, "corsOrigins" | "trustProxy" | "allowedHosts" | "host">,
+  log: Logger,
+): void {
   silenceColyseusCors();
+  // An operator reaching the server by a new name sees why in the log, once per name.
+  const warned = new Set<string>();
+  const refuseHost = (why: string): void => {
+    if (warned.has(why) || warned.size >= 100) return;
+    warned.add(why);
+    log.warn(why);
+  };
   const allowed = new Set(config.corsOrigins);
   const hosts = new Set([...config.allowedHosts, config.host.toLowerCase()]);
   const colyseus = httpServer.listeners("request") as Listener[];
@@ -34,7 +46,9 @@ export function guardRequests(httpServer: http.Server, config: Pick<Config, "cor
   const upgrades = httpServer.listeners("upgrade") as UpgradeListener[];
   httpServer.removeAllListeners("upgrade");
   httpServer.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (hostRefusal(req, hosts, config.trustProxy)) {
+    const badHost = hostRefusal(req, hosts, config.trustProxy);
+    if (badHost) {
+      refuseHost(badHost);
       socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
@@ -45,7 +59,10 @@ export function guardRequests(httpServer: http.Server, config: Pick<Config, "cor
     // A page whose name an attacker re-points at this machine (DNS rebinding) is same-origin to
     // the browser; only the name it asked for gives it away.
     const badHost = hostRefusal(req, hosts, config.trustProxy);
-    if (badHost) return refuse(req, res, ErrorCode.Forbidden, badHost);
+    if (badHost) {
+      refuseHost(badHost);
+      return refuse(req, res, ErrorCode.Forbidden, badHost);
+    }
     const origin = req.headers.origin;
     const listed = origin !== undefined && allowed.has(origin);
     res.setHeader("Vary", "Origin");
