@@ -36,7 +36,8 @@ export async function authenticateJoin(services: Services, options: JoinOptions)
   if (typeof options.room !== "string" || !services.db.rooms.get(options.room)) {
     throw new ServerError(ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA, `unknown room '${String(options.room)}'`);
   }
-  mayEnter(services, options.room, claims);
+  // activeSession has just checked the session itself.
+  roomAdmits(services, options.room, claims.userId);
   try {
     await services.rooms.ensureOpen(options.room);
   } catch (error) {
@@ -48,16 +49,21 @@ export async function authenticateJoin(services: Services, options: JoinOptions)
 
 /**
  * What may change between reserving a seat and using it: the session (logout, expiry), the role
- * (`view_rooms`) and a kick. Checked in onAuth and again in onJoin, when the seat is taken, so a
- * seat reserved before any of these cannot be used after it.
+ * (`view_rooms`) and a kick. Checked in onJoin, when the seat is taken (onAuth checked the same
+ * moments earlier), so a seat reserved before any of these cannot be used after it.
  */
 export function mayEnter(services: Services, roomId: string, auth: VerifiedSession): void {
   const now = Date.now();
   if (now >= auth.expiresAt || services.db.sessions.activeOwner(auth.sid, now) !== auth.userId) {
     throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "invalid, expired or revoked token: log in again");
   }
-  const allowed = services.gate.authorize(auth.userId, "view_rooms", { roomId });
+  roomAdmits(services, roomId, auth.userId);
+}
+
+/** The room's own door: the participant's role may view rooms, and no kick cooldown is running. */
+function roomAdmits(services: Services, roomId: string, userId: string): void {
+  const allowed = services.gate.authorize(userId, "view_rooms", { roomId });
   if (!allowed.ok) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, allowed.error.message);
-  const kicked = joinRefusal(services.db, roomId, auth.userId, now);
+  const kicked = joinRefusal(services.db, roomId, userId, Date.now());
   if (kicked) throw new ServerError(JoinErrorCode.Kicked, kicked);
 }
