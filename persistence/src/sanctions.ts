@@ -80,7 +80,7 @@ export class SanctionRepo {
     return row && toSanction(row);
   }
 
-  /** Every sanction in force in a room (for moderators and for a room that opens). */
+  /** Every sanction in force in a room (for a moderators' listing, which no route serves yet). */
   activeInRoom(roomId: string, nowMs: number): Sanction[] {
     return this.inRoom.all(roomId, nowMs).map(toSanction);
   }

@@ -6,6 +6,9 @@ import { toData } from "./state-sync.ts";
 
 type Waiter = (result: Result<MessageData>) => void;
 
+/** What the author of a message whose batch was refused is told, whichever way they sent it. */
+const NOT_STORED = "message not stored; resend it with the same nonce";
+
 /** Tells a message's author over their sockets that it was not stored (ref, message). */
 export type NotifyAuthor = (authorId: string, ref: string, message: string) => void;
 
@@ -48,7 +51,7 @@ export class MessageOutbox {
         sim.rewindSeq(rows[0].seq - 1);
         for (const row of rows) this.refuse(row);
         // Resends of this tick's messages wait on the same batch: they get the same answer.
-        for (const { input } of result.duplicates) this.settle(input.id, err(ErrorCode.Internal, "message not stored; resend it with the same nonce"));
+        for (const { input } of result.duplicates) this.settle(input.id, err(ErrorCode.Internal, NOT_STORED));
         result.appended.length = 0;
         return;
       }
@@ -67,13 +70,12 @@ export class MessageOutbox {
   }
 
   private refuse(row: MessageData): void {
-    const message = "message not stored; resend it with the same nonce";
     if (this.waiters.has(row.id)) {
-      this.settle(row.id, err(ErrorCode.Internal, message));
+      this.settle(row.id, err(ErrorCode.Internal, NOT_STORED));
       return;
     }
     const ref = row.nonce ? `${ClientMessage.SendMessage}:${row.nonce}` : ClientMessage.SendMessage;
-    this.notifyAuthor(row.authorId, ref, message);
+    this.notifyAuthor(row.authorId, ref, NOT_STORED);
   }
 
   private settle(id: string, result: Result<MessageData>): void {
