@@ -5,8 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, loadConfig, startServer } from "../src/index.ts";
 import { errorsOf, registerUser, restRefusal, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
 
-
-
 // Its own file: Colyseus's matchmaker is one per process, so its servers run one after another.
 describe("mutes and kicks hold on every path", () => {
   let server: TestServer;
@@ -25,6 +23,16 @@ describe("mutes and kicks hold on every path", () => {
     await modRoom.leave().catch(() => undefined);
     await server.stop();
   });
+
+  /** The stored sanction of `kind` on `who` in the lobby, if one is in force now. */
+  const stored = (kind: "mute" | "kick", who: TestUser) =>
+    server.services.db.sanctions.active("lobby", who.participant.id, kind, Date.now());
+  /** A fresh admin, in the lobby. */
+  const adminInLobby = async (name: string) => {
+    const admin = await registerUser(server.url, name);
+    await owner.rest.request("PUT", `/api/participants/${admin.participant.id}/role`, { role: "admin" });
+    return admin.client.join("lobby");
+  };
 
   it("a mute survives leaving and rejoining", async () => {
     const target = await registerUser(server.url, "rejoiner");
@@ -46,9 +54,7 @@ describe("mutes and kicks hold on every path", () => {
   it("a mute holds over REST, also for someone who never joined", async () => {
     const target = await registerUser(server.url, "rest-only");
     modRoom.mute(target.participant.id, 60);
-    await waitFor("mute stored", () =>
-      server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()),
-    );
+    await waitFor("mute stored", () => stored("mute", target));
     const refused = await restRefusal(target.rest.postMessage("lobby", { text: "from the outside" }));
     expect(refused?.status).toBe(403);
     expect(refused?.message).toMatch(/muted/);
@@ -70,19 +76,17 @@ describe("mutes and kicks hold on every path", () => {
     expect(rejoin).toMatchObject({ code: JoinErrorCode.Kicked, message: expect.stringMatching(/kicked.*come back in \d+ s/) });
     const overRest = await restRefusal(target.rest.postMessage("lobby", { text: "let me in" }));
     expect(overRest?.status).toBe(403);
-    await waitFor("cooldown over", () => !server.services.db.sanctions.active("lobby", target.participant.id, "kick", Date.now()), 4000);
+    await waitFor("cooldown over", () => !stored("kick", target), 4000);
     const back = await target.client.join("lobby");
     await back.sendAndWait("I behave now");
     await back.leave();
   });
 
   it("a shorter mute from someone else does not cut a longer one short", async () => {
-    const admin = await registerUser(server.url, "senior");
-    await owner.rest.request("PUT", `/api/participants/${admin.participant.id}/role`, { role: "admin" });
-    const adminRoom = await admin.client.join("lobby");
+    const adminRoom = await adminInLobby("senior");
     const target = await registerUser(server.url, "twice-muted");
     adminRoom.mute(target.participant.id, 600);
-    await waitFor("long mute", () => server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    await waitFor("long mute", () => stored("mute", target));
     modRoom.mute(target.participant.id, 1);
     await ticksPass(modRoom, 3);
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -92,18 +96,16 @@ describe("mutes and kicks hold on every path", () => {
   });
 
   it("a mute is lifted with 0 seconds, but not by someone ranked below whoever imposed it", async () => {
-    const admin = await registerUser(server.url, "elder");
-    await owner.rest.request("PUT", `/api/participants/${admin.participant.id}/role`, { role: "admin" });
-    const adminRoom = await admin.client.join("lobby");
+    const adminRoom = await adminInLobby("elder");
     const target = await registerUser(server.url, "pardoned");
     modRoom.mute(target.participant.id, 600);
-    await waitFor("muted", () => server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    await waitFor("muted", () => stored("mute", target));
     modRoom.mute(target.participant.id, 0);
-    await waitFor("lifted", () => !server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    await waitFor("lifted", () => !stored("mute", target));
     expect((await target.rest.postMessage("lobby", { text: "thank you" })).text).toBe("thank you");
     // The admin's mute is not the moderator's to lift.
     adminRoom.mute(target.participant.id, 600);
-    await waitFor("muted again", () => server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    await waitFor("muted again", () => stored("mute", target));
     const errors = errorsOf(modRoom);
     modRoom.mute(target.participant.id, 0);
     await waitFor("refused", () => errors.length > 0);
@@ -116,7 +118,7 @@ describe("mutes and kicks hold on every path", () => {
     expect(errors[1]).toMatchObject({ code: "forbidden" });
     expect((await restRefusal(target.rest.postMessage("lobby", { text: "still?" }))).status).toBe(403);
     adminRoom.mute(target.participant.id, 0);
-    await waitFor("lifted by the admin", () => !server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()));
+    await waitFor("lifted by the admin", () => !stored("mute", target));
     await adminRoom.leave();
   });
 
@@ -138,9 +140,7 @@ describe("mutes and kicks hold on every path", () => {
   it("a mute survives a restart of the server", async () => {
     const target = await registerUser(server.url, "persistent");
     modRoom.mute(target.participant.id, 600);
-    await waitFor("mute stored", () =>
-      server.services.db.sanctions.active("lobby", target.participant.id, "mute", Date.now()),
-    );
+    await waitFor("mute stored", () => stored("mute", target));
     await modRoom.leave();
     await server.close();
     const loaded = loadConfig({ PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: server.dataDir, LOG_LEVEL: "silent" });
