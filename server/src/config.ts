@@ -19,6 +19,7 @@ export const SETTINGS = [
   { env: "MESH_ROOMS_PER_MEMBER", default: "25", help: "rooms one participant may own (the mesh owner is exempt)" },
   { env: "MESH_ROOM_CREATES_PER_MIN", default: "10", help: "rooms one participant may create per minute" },
   { env: "MESH_ROOM_IDLE_S", default: "30", help: "seconds an empty room keeps running before it stops (it reopens on the next join or send)" },
+  { env: "MESH_UPLOAD_MAX_BYTES", default: "26214400", help: "largest file one upload may carry, in bytes (25 MB)" },
 ] as const;
 
 export interface Config {
@@ -41,6 +42,8 @@ export interface Config {
   roomsPerMember: number;
   roomCreatesPerMin: number;
   roomIdleS: number;
+  /** Largest file one upload may carry; a bigger one is cut off mid-stream with 413. */
+  uploadMaxBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -92,6 +95,7 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     roomsPerMember: int("MESH_ROOMS_PER_MEMBER", 0, 100_000),
     roomCreatesPerMin: int("MESH_ROOM_CREATES_PER_MIN", 1, 10_000),
     roomIdleS: int("MESH_ROOM_IDLE_S", 0, 24 * 3600),
+    uploadMaxBytes: int("MESH_UPLOAD_MAX_BYTES", 1, 4 * 1024 ** 3),
   };
   return errors.length ? { ok: false, errors } : { ok: true, value: config };
 }
