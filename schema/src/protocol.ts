@@ -42,6 +42,9 @@ export const ClientMessage = {
   Move: "move",
   Kick: "kick",
   Mute: "mute",
+  Ban: "ban",
+  PinMessage: "pin_message",
+  LockThread: "lock_thread",
   Command: "command",
 } as const;
 export type ClientMessageType = (typeof ClientMessage)[keyof typeof ClientMessage];
@@ -50,6 +53,8 @@ export type ClientMessageType = (typeof ClientMessage)[keyof typeof ClientMessag
 export const ServerMessage = {
   Error: "error",
   Order: "order",
+  /** A stored message changed (edit, delete, reaction, pin, lock): its whole MessageData. */
+  MessageUpdated: "message_updated",
 } as const;
 export type ServerMessageType = (typeof ServerMessage)[keyof typeof ServerMessage];
 
@@ -73,6 +78,20 @@ export interface ErrorPayload {
   message: string;
   ref: string;
 }
+
+/**
+ * The `ref` of an error: the message type, and its nonce when it carried a short one, so a
+ * client can tell which of its sends failed ("send_message:n-42").
+ */
+export function errorRef(type: string, payload: unknown): string {
+  const nonce = (payload as { nonce?: unknown } | null | undefined)?.nonce;
+  return typeof nonce === "string" && nonce.length > 0 && nonce.length <= 128 ? `${type}:${nonce}` : type;
+}
+
+/** At most this many distinct emoji react to one message. */
+export const MAX_REACTIONS_PER_MESSAGE = 20;
+/** At most this many uploads ride on one message. */
+export const MAX_ATTACHMENTS = 10;
 
 /** REST error body. */
 export interface RestErrorBody {
@@ -108,6 +127,8 @@ export const JoinErrorCode = {
   TooMany: 429,
   /** Kicked from this room a short while ago: the message says when a rejoin is allowed. */
   Kicked: 403,
+  /** Banned from this room (the message says until when). */
+  Banned: 403,
   /** The room is full, or (rarely) is being opened by another request: try again. */
   Unavailable: 503,
 } as const;

@@ -11,6 +11,17 @@ export const Reaction = schema(
 );
 export type Reaction = SchemaType<typeof Reaction>;
 
+export const Attachment = schema(
+  {
+    id: t.string().default(""),
+    name: t.string().default(""),
+    type: t.string().default(""),
+    size: t.float64().default(0),
+  },
+  "Attachment",
+);
+export type Attachment = SchemaType<typeof Attachment>;
+
 export const Message = schema(
   {
     id: t.string().default(""),
@@ -27,6 +38,12 @@ export const Message = schema(
     reactions: t.map(Reaction),
     /** The sender's `nonce` from send_message, so a client can match its own sends. */
     nonce: t.string().default(""),
+    /** Uploads the message carries (name, sniffed type, size); their bytes come from REST. */
+    attachments: t.array(Attachment),
+    /** Pinned in its room (pin_message). */
+    pinned: t.boolean().default(false),
+    /** On a thread's root: replies are refused while set (lock_thread). */
+    locked: t.boolean().default(false),
   },
   "Message",
 );
@@ -46,6 +63,8 @@ export const Participant = schema(
     typing: t.boolean().default(false),
     muted: t.boolean().default(false),
     trust: t.string().default(""),
+    /** online; away (no input for a while); offline (dropped, inside the reconnection window). */
+    status: t.string().default("online"),
   },
   "Participant",
 );
@@ -68,6 +87,16 @@ export type RoomState = SchemaType<typeof RoomState>;
 
 export type ParticipantKind = "human" | "bot";
 export type TrustLevel = "owner" | "local" | "federated" | "untrusted";
+export type PresenceStatus = "online" | "away" | "offline";
+
+/** An upload as a message carries it. */
+export interface AttachmentData {
+  id: string;
+  name: string;
+  /** Sniffed from the bytes, never taken from the client. */
+  type: string;
+  size: number;
+}
 
 /** A message as plain data: what REST history returns and what the SDK hands its users. */
 export interface MessageData {
@@ -85,6 +114,9 @@ export interface MessageData {
   trust: TrustLevel;
   nonce: string;
   reactions: Record<string, string[]>;
+  attachments: AttachmentData[];
+  pinned: boolean;
+  locked: boolean;
 }
 
 /** A synced message as plain data (the state does not carry its room id). */
@@ -108,14 +140,18 @@ export function messageToData(m: Message, roomId: string): MessageData {
     trust: m.trust as TrustLevel,
     nonce: m.nonce,
     reactions,
+    attachments: (m.attachments ?? []).map((a) => ({ id: a.id, name: a.name, type: a.type, size: a.size })),
+    pinned: m.pinned ?? false,
+    locked: m.locked ?? false,
   };
 }
 
 /** Plain message data as a synced Message, ready to go into state. */
 export function messageFromData(data: MessageData): Message {
   const message = new Message();
-  const { roomId: _room, reactions, ...fields } = data;
+  const { roomId: _room, reactions, attachments, ...fields } = data;
   Object.assign(message, fields);
+  for (const data of attachments) message.attachments.push(new Attachment(data));
   for (const [emoji, by] of Object.entries(reactions)) {
     const reaction = new Reaction();
     reaction.emoji = emoji;
@@ -140,6 +176,8 @@ export interface RoomData {
   width: number;
   depth: number;
   exits: Record<string, string>;
+  /** Visible and joinable only by invited participants and those with manage_rooms. */
+  private: boolean;
   createdBy: string;
   createdAt: number;
 }

@@ -24,3 +24,26 @@ function codePoints(text: string): number {
   for (const _ of text) count++;
   return count;
 }
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** True when the string is exactly one grapheme cluster (what a reader sees as one character). */
+export function isOneGrapheme(value: string): boolean {
+  const iterator = graphemes.segment(value)[Symbol.iterator]();
+  const first = iterator.next();
+  return !first.done && first.value.segment === value;
+}
+
+/** `@name` at the start or after a non-name character; names as usernames are spelled. */
+const MENTION = /(?<![\p{L}\p{N}_.@-])@([a-zA-Z0-9_.-]{3,32})(?![a-zA-Z0-9_-])/gu;
+
+/**
+ * The usernames a text mentions with `@name`, lower-cased, each once, in order of first
+ * mention. One helper for server (mention counts), SDK (`mentionsMe`) and clients (highlight).
+ */
+export function mentions(text: string): string[] {
+  const names = new Set<string>();
+  for (const match of text.matchAll(MENTION)) names.add(match[1].replace(/\.+$/, "").toLowerCase());
+  names.delete("");
+  return [...names].filter((name) => name.length >= 3);
+}

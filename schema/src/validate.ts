@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ClientMessage, ErrorCode, MAX_ROOM_SIZE, MAX_TEXT_LENGTH } from "./protocol.ts";
+import { ClientMessage, ErrorCode, MAX_ATTACHMENTS, MAX_ROOM_SIZE, MAX_TEXT_LENGTH } from "./protocol.ts";
+import { isOneGrapheme } from "./text.ts";
 import { err, ok, type Result } from "./result.ts";
 import { sanitizeText } from "./text.ts";
 
@@ -17,6 +18,16 @@ export const text = z.string().transform((raw, ctx) => {
   return clean.value;
 });
 
+/** One emoji as a reader sees it: a single grapheme cluster (ZWJ sequences and flags included). */
+export const emoji = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isOneGrapheme, "must be one emoji (a single grapheme)")
+  .refine((e) => /\p{Extended_Pictographic}|\p{Regional_Indicator}|[#*0-9]\uFE0F?\u20E3/u.test(e), "must be an emoji");
+/** Seconds a sanction lasts; 0 lifts one in force. */
+const sanctionSeconds = (max: number) => finite.pipe(z.number().int().min(0).max(max));
+
 const ORDER_KINDS = ["move_to", "follow", "stop", "say", "task"] as const;
 
 export const clientMessageSchemas = {
@@ -25,19 +36,25 @@ export const clientMessageSchemas = {
     threadId: id.optional(),
     to: id.optional(),
     nonce: id.optional(),
+    /** Upload ids (POST /api/rooms/:id/uploads) of this room, sent by the same participant. */
+    attachments: z.array(id).max(MAX_ATTACHMENTS).optional(),
   }),
   [ClientMessage.EditMessage]: z.strictObject({ messageId: id, text }),
   [ClientMessage.DeleteMessage]: z.strictObject({ messageId: id }),
-  [ClientMessage.AddReaction]: z.strictObject({ messageId: id, emoji: z.string().min(1).max(32) }),
-  [ClientMessage.RemoveReaction]: z.strictObject({ messageId: id, emoji: z.string().min(1).max(32) }),
+  [ClientMessage.AddReaction]: z.strictObject({ messageId: id, emoji }),
+  [ClientMessage.RemoveReaction]: z.strictObject({ messageId: id, emoji }),
+  [ClientMessage.PinMessage]: z.strictObject({ messageId: id, pinned: z.boolean() }),
+  [ClientMessage.LockThread]: z.strictObject({ threadId: id, locked: z.boolean() }),
   [ClientMessage.Typing]: z.strictObject({ on: z.boolean() }),
   [ClientMessage.Move]: z.strictObject({ x: finite, z: finite }),
   [ClientMessage.Kick]: z.strictObject({ participantId: id }),
   [ClientMessage.Mute]: z.strictObject({
     participantId: id,
     // 0 lifts a mute in force (an addition to SPEC §3).
-    seconds: finite.pipe(z.number().int().min(0).max(7 * 24 * 3600)),
+    seconds: sanctionSeconds(7 * 24 * 3600),
   }),
+  // 0 lifts a ban in force; at most ten years.
+  [ClientMessage.Ban]: z.strictObject({ participantId: id, seconds: sanctionSeconds(10 * 365 * 24 * 3600) }),
   [ClientMessage.Command]: z.strictObject({
     agentIds: z.array(id).min(1).max(100),
     order: z.looseObject({ kind: z.enum(ORDER_KINDS) }),

@@ -4,6 +4,13 @@ import type { World } from "bitecs";
 import { createComponents, type Components } from "./components.ts";
 import type { AppendedMessage, SayInput, SimInput, SimOptions, TickResult } from "./types.ts";
 
+/** What the message system numbered before this tick: `rewindTick` returns to it. */
+export interface Numbering {
+  lastSeq: number;
+  numbered: number;
+  pairSeqs: Map<string, number>;
+}
+
 export const DEFAULT_CAPACITY = 16384;
 
 /** Everything a system may read or write besides the bitecs world: one per room. */
@@ -18,6 +25,14 @@ export interface SimContext {
   /** The tick being computed (the first step computes tick 1). */
   tick: number;
   lastSeq: number;
+  /** Highest seq per DM pair ("a b", ids sorted): DMs never take the room's seq. */
+  readonly pairSeqs: Map<string, number>;
+  /** Messages numbered so far, room and DMs: the order the nonce memory keeps. */
+  numbered: number;
+  /** The numbering as this tick began (for rewindTick); only pairs the tick touched are kept. */
+  before: Numbering;
+  /** Who is muted until which tick, present or not: the one place a mute is the rule. */
+  readonly mutes: Map<string, number>;
   readonly components: Components;
   readonly eidOf: Map<string, number>;
   /** participantId by entity id (sparse). */
@@ -37,6 +52,7 @@ export interface SimContext {
 export const emptyResult = (tick: number): TickResult => ({
   tick,
   appended: [] as AppendedMessage[],
+  amended: [],
   duplicates: [],
   spawned: [],
   despawned: [],
@@ -57,10 +73,14 @@ export const createContext = (options: SimOptions): SimContext => {
     dt: TICK_MS / 1000,
     tick: 0,
     lastSeq: options.lastSeq ?? 0,
+    pairSeqs: new Map(),
+    numbered: 0,
+    before: { lastSeq: options.lastSeq ?? 0, numbered: 0, pairSeqs: new Map() },
+    mutes: new Map(options.mutes ?? []),
     components: createComponents(capacity),
     eidOf: new Map(),
     participantOf: [],
-    nonces: new NonceMemory(),
+    nonces: seededNonces(options),
     inputs: [],
     says: [],
     joined: new Set(),
@@ -71,3 +91,13 @@ export const createContext = (options: SimOptions): SimContext => {
 
 /** A system: one step of the tick pipeline, no I/O, no clock, no randomness. */
 export type System = (world: World, ctx: SimContext) => void;
+
+/** Nonces of messages stored before the room started count as numbered (ordinal 0): resends are duplicates. */
+const seededNonces = (options: SimOptions): NonceMemory => {
+  const memory = new NonceMemory();
+  for (const [participantId, nonce] of options.storedNonces ?? []) memory.remember(participantId, nonce, 0);
+  return memory;
+};
+
+/** The key of a DM conversation: the two ids, sorted, joined by a space (as persistence keys it). */
+export const pairKey = (a: string, b: string): string => (a < b ? `${a} ${b}` : `${b} ${a}`);

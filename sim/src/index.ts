@@ -3,7 +3,7 @@ export { createSim, type Sim } from "./sim.ts";
 export { replay } from "./replay.ts";
 export { pipeline } from "./pipeline.ts";
 export { createSimWorld } from "./world.ts";
-export { createContext, DEFAULT_CAPACITY, type SimContext, type System } from "./context.ts";
+export { createContext, DEFAULT_CAPACITY, pairKey, type SimContext, type System } from "./context.ts";
 export { createComponents, type Components } from "./components.ts";
 export { spawnParticipant, despawnParticipant } from "./entities.ts";
 export { inputSystem } from "./systems/input.ts";
@@ -13,10 +13,12 @@ export { muteSystem } from "./systems/mute.ts";
 export { messageSystem } from "./systems/message.ts";
 export { presenceSystem } from "./systems/presence.ts";
 export type {
+  AmendInput,
   AppendedMessage,
+  MessageChange,
   EntitySnapshot,
   InputLog,
-  ParticipantView,
+  ParticipantView as SimParticipantView,
   SayInput,
   SimInput,
   SimOptions,

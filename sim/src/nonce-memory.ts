@@ -42,6 +42,12 @@ export class NonceMemory {
     }
   }
 
+  clear(): void {
+    this.bySender.clear();
+    this.order = [];
+    this.head = 0;
+  }
+
   /** Oldest first: [participantId, nonce, seq]. */
   entries(): [string, string, number][] {
     return this.order.slice(this.head).map((e) => [...e] as [string, string, number]);

@@ -20,7 +20,7 @@ export function replay(
     const entry = next < log.length && log[next].tick === sim.tick + 1 ? log[next++] : undefined;
     if (entry !== undefined) for (const input of entry.inputs) sim.enqueue(input);
     sim.step();
-    if (entry?.rewindSeqTo !== undefined) sim.rewindSeq(entry.rewindSeqTo);
+    if (entry?.rewound) sim.rewindTick();
   }
   return sim;
 }

@@ -1,11 +1,16 @@
 import type { SimContext } from "./context.ts";
 
 /**
- * Forget every message numbered after `seq` (their batch was never stored): the next say
- * gets seq + 1 and the forgotten nonces may be sent again. A seq at or past lastSeq does nothing.
+ * Un-number this tick's messages (their batch was never stored): room and pair seqs return to
+ * where the tick found them, so numbering stays gap-free and the forgotten nonces may be sent again.
  */
-export const rewindSeq = (ctx: SimContext, seq: number): void => {
-  if (!(seq < ctx.lastSeq)) return;
-  ctx.lastSeq = Math.max(0, Math.floor(seq));
-  ctx.nonces.forgetAfter(ctx.lastSeq);
+export const rewindTick = (ctx: SimContext): void => {
+  const { before } = ctx;
+  ctx.lastSeq = before.lastSeq;
+  for (const [pair, seq] of before.pairSeqs) {
+    if (seq > 0) ctx.pairSeqs.set(pair, seq);
+    else ctx.pairSeqs.delete(pair);
+  }
+  ctx.nonces.forgetAfter(before.numbered);
+  ctx.numbered = before.numbered;
 };

@@ -40,12 +40,15 @@ describe("createSim", () => {
   it("snapshots are plain JSON", () => {
     const sim = createSim({ roomId: "r" });
     sim.enqueue({ kind: "join", participantId: "a", x: 1.5, z: 2.25 });
-    sim.enqueue({ kind: "mute", participantId: "a", ticks: 10 });
     sim.enqueue(sayInput("a", "n"));
+    sim.step();
+    // A mute counts for the whole tick it arrives in: the DM beside it is refused.
+    sim.enqueue({ kind: "mute", participantId: "a", ticks: 10 });
+    sim.enqueue({ ...sayInput("a", "d"), to: "b" });
     sim.step();
     const snap = sim.snapshot();
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
-    expect(snap).toMatchObject({ tick: 1, lastSeq: 1, nonces: [["a", "n", 1]] });
-    expect(snap.entities[0]).toMatchObject({ participantId: "a", muted: { untilTick: 11 } });
+    expect(snap).toMatchObject({ tick: 2, lastSeq: 1, nonces: [["a", "n", 1]], mutes: [["a", 12]], pairSeqs: [] });
+    expect(snap.entities[0]).toMatchObject({ participantId: "a", muted: { untilTick: 12 } });
   });
 });

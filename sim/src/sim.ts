@@ -1,7 +1,7 @@
 import { hasComponent } from "bitecs";
-import { emptyResult } from "./context.ts";
+import { emptyResult, pairKey } from "./context.ts";
 import { pipeline } from "./pipeline.ts";
-import { rewindSeq } from "./seq.ts";
+import { rewindTick } from "./seq.ts";
 import { restoreSnapshot, takeSnapshot } from "./snapshot.ts";
 import { createSimWorld } from "./world.ts";
 import type {
@@ -27,10 +27,12 @@ export interface Sim {
   /** Runs the pipeline once with dt = TICK_MS. */
   step(): TickResult;
   /**
-   * Un-number the messages after `seq` because storing them failed: keeps the room's seq
+   * Un-number the last step's messages because storing them failed: keeps room and pair seqs
    * gap-free and lets their authors resend with the same nonces. Recorded in the log.
    */
-  rewindSeq(seq: number): void;
+  rewindTick(): void;
+  /** Highest seq of a DM pair as far as the world knows (0: none yet). */
+  pairSeq(a: string, b: string): number;
   has(participantId: string): boolean;
   view(participantId: string): ParticipantView | undefined;
   participants(): IterableIterator<string>;
@@ -76,14 +78,14 @@ export function createSim(options: SimOptions, snapshot?: SimSnapshot): Sim {
       queue.push(input);
     },
     step,
-    rewindSeq: (seq) => {
-      if (!(seq < ctx.lastSeq)) return;
-      rewindSeq(ctx, seq);
+    rewindTick: () => {
+      rewindTick(ctx);
       if (log === undefined) return;
       const last = log[log.length - 1];
-      if (last !== undefined && last.tick === ctx.tick) last.rewindSeqTo = ctx.lastSeq;
-      else log.push({ tick: ctx.tick, inputs: [], rewindSeqTo: ctx.lastSeq });
+      if (last !== undefined && last.tick === ctx.tick) last.rewound = true;
+      else log.push({ tick: ctx.tick, inputs: [], rewound: true });
     },
+    pairSeq: (a, b) => ctx.pairSeqs.get(pairKey(a, b)) ?? 0,
     has: (participantId) => ctx.eidOf.has(participantId),
     view: (participantId) => {
       const eid = ctx.eidOf.get(participantId);

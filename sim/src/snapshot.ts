@@ -35,7 +35,9 @@ export const takeSnapshot = (world: World, ctx: SimContext): SimSnapshot => {
     return entity;
   });
   const nonces = ctx.nonces.entries();
-  return { version: 1, roomId: ctx.roomId, tick: ctx.tick, lastSeq: ctx.lastSeq, entities, nonces };
+  const pairSeqs = [...ctx.pairSeqs].sort((a, b) => byCodeUnits(a[0], b[0]));
+  const mutes = [...ctx.mutes].sort((a, b) => byCodeUnits(a[0], b[0]));
+  return { version: 1, roomId: ctx.roomId, tick: ctx.tick, lastSeq: ctx.lastSeq, entities, nonces, pairSeqs, mutes, numbered: ctx.numbered };
 };
 
 /** Loads a snapshot into a fresh world and context; throws if it does not fit the capacity. */
@@ -47,6 +49,11 @@ export const restoreSnapshot = (world: World, ctx: SimContext, snapshot: SimSnap
   }
   ctx.tick = snapshot.tick;
   ctx.lastSeq = snapshot.lastSeq;
+  ctx.numbered = snapshot.numbered ?? 0;
+  ctx.pairSeqs.clear();
+  for (const [pair, seq] of snapshot.pairSeqs ?? []) ctx.pairSeqs.set(pair, seq);
+  ctx.mutes.clear();
+  for (const [participantId, until] of snapshot.mutes ?? []) ctx.mutes.set(participantId, until);
   const { Position, Velocity, Heading, Target, Presence, Typing, Muted, Agent, Owner, Order } =
     ctx.components;
   for (const e of snapshot.entities) {
@@ -89,8 +96,9 @@ export const restoreSnapshot = (world: World, ctx: SimContext, snapshot: SimSnap
       addComponent(world, eid, Order);
     }
   }
+  ctx.nonces.clear();
   const oldestFirst = [...snapshot.nonces].sort((a, b) => a[2] - b[2]);
-  for (const [participantId, nonce, seq] of oldestFirst) ctx.nonces.remember(participantId, nonce, seq);
+  for (const [participantId, nonce, ordinal] of oldestFirst) ctx.nonces.remember(participantId, nonce, ordinal);
 };
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

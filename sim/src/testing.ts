@@ -12,4 +12,5 @@ export const sayInput = (participantId: string, nonce: string, text = "hi"): Say
   nonce,
   trust: "local",
   ts: 1_700_000_000_000,
+  attachments: [],
 });

@@ -23,8 +23,17 @@ const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
         return;
       }
       const spawned = spawnParticipant(world, ctx, input.participantId, input.x, input.z);
-      if (spawned.ok) ctx.joined.add(input.participantId);
-      else ctx.result.rejected.push({ input, error: spawned.error });
+      if (!spawned.ok) {
+        ctx.result.rejected.push({ input, error: spawned.error });
+        return;
+      }
+      ctx.joined.add(input.participantId);
+      const mutedUntil = ctx.mutes.get(input.participantId) ?? 0;
+      // A mute in force shows from the first tick of a (re)join.
+      if (mutedUntil > ctx.tick) {
+        Muted.untilTick[spawned.value] = mutedUntil;
+        addComponent(world, spawned.value, Muted);
+      }
       return;
     }
     case "leave":
@@ -43,18 +52,26 @@ const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
       Typing.on[eid] = input.on ? 1 : 0;
       Typing.expiresAtTick[eid] = input.on ? ctx.tick + TYPING_TICKS : 0;
       return;
-    case "mute":
+    case "mute": {
+      // Capped so an absurd duration stays a finite, JSON-safe tick number.
+      const until = ctx.tick + Math.min(Math.floor(input.ticks), Number.MAX_SAFE_INTEGER - ctx.tick);
+      // The rule holds whether or not the participant is here (REST senders have no entity).
+      if (input.ticks > 0) ctx.mutes.set(input.participantId, until);
+      else ctx.mutes.delete(input.participantId);
       if (eid === undefined) return;
       if (input.ticks > 0) {
-        // Capped so an absurd duration stays a finite, JSON-safe tick number.
-        Muted.untilTick[eid] = ctx.tick + Math.min(Math.floor(input.ticks), Number.MAX_SAFE_INTEGER);
+        Muted.untilTick[eid] = until;
         addComponent(world, eid, Muted);
       } else if (hasComponent(world, eid, Muted)) {
         removeComponent(world, eid, Muted);
       }
       return;
+    }
     case "say":
       ctx.says.push(input);
+      return;
+    case "amend":
+      ctx.result.amended.push(input);
       return;
     default: {
       const unknown: never = input;
