@@ -14,6 +14,7 @@ describe("openDatabase", () => {
     expect(db.sqlite.pragma("synchronous", { simple: true })).toBe(1); // NORMAL
     expect(db.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
     expect(db.sqlite.pragma("busy_timeout", { simple: true })).toBe(5000);
+    expect(db.sqlite.pragma("secure_delete", { simple: true })).toBe(1);
   });
 
   it("migrates once: reopening keeps the version and does not re-run steps", () => {
@@ -32,13 +33,13 @@ describe("openDatabase", () => {
     db.sessions.create({ id: "s1", userId: "u1", expiresAt: Date.now() + 60_000 });
     db.rooms.create({
       id: "lobby", name: "Lobby", topic: "", width: 64, depth: 64,
-      exits: { north: "garden" }, createdBy: "u1", createdAt: 1,
+      exits: { north: "garden" }, private: false, createdBy: "u1", createdAt: 1,
     });
     db.messages.appendBatch([
       {
         id: "m1", roomId: "lobby", seq: 1, authorId: "u1", authorName: "ada", text: "hi",
         threadId: "", to: "", ts: 1.5, editedTs: 0, deleted: false, trust: "owner",
-        nonce: "n1", reactions: { "👍": ["u1"] },
+        nonce: "n1", reactions: { "👍": ["u1"] }, attachments: [], pinned: false, locked: false,
       },
     ]);
     db.roles.create({ name: "builder", priority: 500, permissions: ["create_rooms"], createdBy: "u1" });

@@ -31,6 +31,8 @@ export function openDatabase(file: string): MeshDatabase {
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
+    // Freed space is zeroed, so a deleted message's text does not linger in free pages or cells.
+    sqlite.pragma("secure_delete = ON");
     migrate(sqlite);
   } catch (error) {
     sqlite.close();

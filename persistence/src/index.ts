@@ -4,7 +4,15 @@ export { UserRepo, type NewUser, type UserWithPasswordHash } from "./users.ts";
 export { SessionRepo, type NewSession } from "./sessions.ts";
 export { RoomRepo, type RoomPatch } from "./rooms.ts";
 export { SanctionRepo, type Sanction, type SanctionKind } from "./sanctions.ts";
-export { MessageRepo, type PageQuery } from "./messages.ts";
+export {
+  MessageRepo,
+  type DirectPageQuery,
+  type MessageBatch,
+  type PageQuery,
+  type ThreadQuery,
+  type ThreadSummary,
+} from "./messages.ts";
+export { pairOf } from "./message-rows.ts";
 export { RoleRepo, type NewRole } from "./roles.ts";
 export { SettingsRepo } from "./settings.ts";
 export {

@@ -106,6 +106,95 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rooms_created_by ON rooms (created_by);
   `,
+  // Chat: DMs numbered per pair, attachments, pins, thread locks, full-text search, mentions and
+  // read markers, uploads, private rooms with invites.
+  `
+  ALTER TABLE messages ADD COLUMN pair        TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE messages ADD COLUMN pinned      INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN locked      INTEGER NOT NULL DEFAULT 0;
+  -- A DM's pair is its two participant ids in binary (code point) order, joined by one space.
+  UPDATE messages SET pair = CASE WHEN author_id <= to_id THEN author_id || ' ' || to_id
+                                  ELSE to_id || ' ' || author_id END
+  WHERE to_id <> '';
+  -- DMs used to draw from the room's counter (and could repeat after a restart): renumber each
+  -- pair 1, 2, 3... in the order they were sent, so the unique index below holds.
+  UPDATE messages SET seq = numbered.n
+  FROM (SELECT id, row_number() OVER (PARTITION BY room_id, pair ORDER BY seq, ts, id) AS n
+        FROM messages WHERE to_id <> '') AS numbered
+  WHERE messages.id = numbered.id;
+  CREATE UNIQUE INDEX messages_pair_seq ON messages (room_id, pair, seq) WHERE to_id <> '';
+  -- A participant's DMs in a room, sent and received, newest last (recentDirect).
+  CREATE INDEX messages_dm_from ON messages (room_id, author_id, ts, seq) WHERE to_id <> '';
+  CREATE INDEX messages_dm_to ON messages (room_id, to_id, ts, seq) WHERE to_id <> '';
+  CREATE INDEX messages_pinned ON messages (room_id, seq) WHERE pinned = 1;
+
+  -- Search index over message text; it holds no copy of the text (external content, linked by
+  -- rowid). A row is indexed exactly while it is not deleted; the triggers keep it so, whoever
+  -- writes messages. secure-delete takes a row's entries out of the index instead of marking them.
+  CREATE VIRTUAL TABLE messages_fts USING fts5 (
+    text, content = 'messages', tokenize = 'trigram remove_diacritics 1'
+  );
+  INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
+  INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE deleted = 0;
+  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.deleted = 0
+  BEGIN
+    INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
+  END;
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.deleted = 0
+  BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+  END;
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, deleted ON messages
+  WHEN old.text IS NOT new.text OR old.deleted IS NOT new.deleted
+  BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) SELECT 'delete', old.rowid, old.text WHERE old.deleted = 0;
+    INSERT INTO messages_fts (rowid, text) SELECT new.rowid, new.text WHERE new.deleted = 0;
+  END;
+
+  -- Who a room message mentions; goes with its message.
+  CREATE TABLE message_mentions (
+    message_id     TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    room_id        TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    seq            INTEGER NOT NULL,
+    PRIMARY KEY (message_id, participant_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX message_mentions_participant ON message_mentions (participant_id, room_id, seq);
+
+  -- The last room seq each participant has read in each room.
+  CREATE TABLE read_markers (
+    room_id        TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    seq            INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (room_id, participant_id)
+  ) WITHOUT ROWID;
+
+  -- One row per upload; several may share a file (same sha256), which goes when the last does.
+  CREATE TABLE uploads (
+    id          TEXT PRIMARY KEY,
+    room_id     TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    uploader_id TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+  );
+  CREATE INDEX uploads_sha256 ON uploads (sha256);
+  CREATE INDEX uploads_room ON uploads (room_id);
+
+  ALTER TABLE rooms ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE room_invites (
+    room_id        TEXT NOT NULL,
+    participant_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    by_id          TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    PRIMARY KEY (room_id, participant_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX room_invites_participant ON room_invites (participant_id);
+  `,
 ];
 
 /** Apply every pending step, each in its own IMMEDIATE transaction (safe if two processes race). */

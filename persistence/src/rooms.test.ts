@@ -11,6 +11,7 @@ const room = (id: string, createdAt: number): RoomData => ({
   width: 64,
   depth: 64,
   exits: {},
+  private: false,
   createdBy: "u1",
   createdAt,
 });
@@ -43,6 +44,16 @@ describe("RoomRepo", () => {
     expect(updated).toEqual({ ...room("lobby", 1), topic: "welcome", exits: { east: "garden" } });
     expect(db.rooms.get("lobby")).toEqual(updated);
     expect(db.rooms.update("nowhere", { topic: "x" })).toBeUndefined();
+  });
+
+  it("stores whether a room is private, and patches it", () => {
+    const db = temp.open();
+    db.rooms.create({ ...room("den", 1), private: true });
+    db.rooms.create(room("lobby", 2));
+    expect(db.rooms.list().map((r) => [r.id, r.private])).toEqual([["den", true], ["lobby", false]]);
+    expect(db.rooms.update("den", { private: false })?.private).toBe(false);
+    expect(db.rooms.get("den")?.private).toBe(false);
+    expect(db.rooms.update("lobby", { topic: "t" })?.private).toBe(false);
   });
 
   it("delete removes the room and its messages, and only its messages", () => {

@@ -12,11 +12,12 @@ interface RoomRow {
   width: number;
   depth: number;
   exits: string;
+  private: number;
   created_by: string;
   created_at: number;
 }
 
-const COLUMNS = "id, name, topic, width, depth, exits, created_by, created_at";
+const COLUMNS = "id, name, topic, width, depth, exits, private, created_by, created_at";
 
 export class RoomRepo {
   private readonly insert: BetterSqlite3.Statement<[RoomRow]>;
@@ -26,30 +27,39 @@ export class RoomRepo {
   private readonly removeMessages: BetterSqlite3.Statement<[string]>;
   private readonly removeRoom: BetterSqlite3.Statement<[string]>;
   private readonly removeSanctions: BetterSqlite3.Statement<[string]>;
+  private readonly removeInvites: BetterSqlite3.Statement<[string]>;
+  private readonly removeReadMarkers: BetterSqlite3.Statement<[string]>;
+  private readonly checkpoint: () => void;
   private readonly byCreator: BetterSqlite3.Statement<[string], { n: number }>;
   private readonly pointingAt: BetterSqlite3.Statement<[string], RoomRow>;
-  private readonly removeBoth: (id: string) => boolean;
+  private readonly removeWithContents: (id: string) => boolean;
 
   constructor(db: BetterSqlite3.Database) {
     this.insert = db.prepare(
       `INSERT INTO rooms (${COLUMNS})
-       VALUES (@id, @name, @topic, @width, @depth, @exits, @created_by, @created_at)`,
+       VALUES (@id, @name, @topic, @width, @depth, @exits, @private, @created_by, @created_at)`,
     );
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM rooms WHERE id = ?`);
     this.all = db.prepare(`SELECT ${COLUMNS} FROM rooms ORDER BY created_at, id`);
     this.replace = db.prepare(
       `UPDATE rooms SET name = @name, topic = @topic, width = @width, depth = @depth,
-       exits = @exits WHERE id = @id`,
+       exits = @exits, private = @private WHERE id = @id`,
     );
+    // Their mentions go by cascade and their search entries by trigger.
     this.removeMessages = db.prepare("DELETE FROM messages WHERE room_id = ?");
     this.removeRoom = db.prepare("DELETE FROM rooms WHERE id = ?");
     this.removeSanctions = db.prepare("DELETE FROM sanctions WHERE room_id = ?");
+    this.removeInvites = db.prepare("DELETE FROM room_invites WHERE room_id = ?");
+    this.removeReadMarkers = db.prepare("DELETE FROM read_markers WHERE room_id = ?");
+    this.checkpoint = () => db.pragma("wal_checkpoint(TRUNCATE)");
     this.byCreator = db.prepare("SELECT count(*) AS n FROM rooms WHERE created_by = ?");
     // Exits are a small JSON object; a LIKE on the quoted id finds the candidates, JSON decides.
     this.pointingAt = db.prepare(`SELECT ${COLUMNS} FROM rooms WHERE exits LIKE '%' || ? || '%'`);
-    this.removeBoth = db.transaction((id: string) => {
+    this.removeWithContents = db.transaction((id: string) => {
       this.removeMessages.run(id);
       this.removeSanctions.run(id);
+      this.removeInvites.run(id);
+      this.removeReadMarkers.run(id);
       // No exit may lead into a room that no longer exists.
       for (const row of this.pointingAt.all(JSON.stringify(id))) {
         const room = toRoom(row);
@@ -102,9 +112,16 @@ export class RoomRepo {
     return next;
   }
 
-  /** Deletes the room, its messages (DMs included), its sanctions and every exit into it, in one transaction. */
+  /**
+   * Deletes the room, its messages (DMs included), sanctions, invites, read markers and every
+   * exit into it, in one transaction; then checkpoints so the WAL keeps no page of their text.
+   * Its uploads stay until the caller frees them (UploadRepo.deleteForRoom), files and all.
+   */
   delete(id: string): boolean {
-    return this.removeBoth(id);
+    const deleted = this.removeWithContents(id);
+    // Unconditional: a room's messages can outlive its row (they have no foreign key to it).
+    this.checkpoint();
+    return deleted;
   }
 }
 
@@ -120,6 +137,7 @@ function toRow(room: RoomData): RoomRow {
     width: room.width,
     depth: room.depth,
     exits: JSON.stringify(room.exits),
+    private: room.private ? 1 : 0,
     created_by: room.createdBy,
     created_at: room.createdAt,
   };
@@ -133,6 +151,7 @@ function toRoom(row: RoomRow): RoomData {
     width: row.width,
     depth: row.depth,
     exits: JSON.parse(row.exits) as Record<string, string>,
+    private: row.private !== 0,
     createdBy: row.created_by,
     createdAt: row.created_at,
   };

@@ -35,7 +35,7 @@ describe("SanctionRepo", () => {
 
   it("survives reopening the file, and goes with the room or the account", () => {
     const db = withUsers();
-    db.rooms.create({ id: "lobby", name: "L", topic: "", width: 8, depth: 8, exits: {}, createdBy: "", createdAt: 0 });
+    db.rooms.create({ id: "lobby", name: "L", topic: "", width: 8, depth: 8, exits: {}, private: false, createdBy: "", createdAt: 0 });
     db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "kick", until: 5000, byId: "mod", byPriority: 700, createdAt: 1 });
     db.sanctions.impose({ roomId: "garden", participantId: "u1", kind: "mute", until: 5000, byId: "mod", byPriority: 700, createdAt: 1 });
     db.close();

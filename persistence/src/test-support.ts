@@ -41,6 +41,9 @@ export function message(overrides: Partial<MessageData> & { seq: number }): Mess
     trust: "local",
     nonce: "",
     reactions: {},
+    attachments: [],
+    pinned: false,
+    locked: false,
     ...overrides,
   };
 }
