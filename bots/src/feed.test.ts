@@ -17,6 +17,9 @@ const message = (seq: number): MessageData => ({
   trust: "local",
   nonce: "",
   reactions: {},
+  attachments: [],
+  pinned: false,
+  locked: false,
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
 

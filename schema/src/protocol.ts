@@ -110,6 +110,8 @@ export const CloseCode = {
   RoomDeleted: 4004,
   /** The participant's role no longer allows viewing rooms. */
   AccessRevoked: 4005,
+  /** A moderator banned the participant from this room. */
+  Banned: 4006,
 } as const;
 
 /**

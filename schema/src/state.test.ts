@@ -18,6 +18,9 @@ describe("message data and synced messages", () => {
       trust: "owner",
       nonce: "n1",
       reactions: { "👍": ["u2", "u3"] },
+      attachments: [{ id: "up1", name: "a.png", type: "image/png", size: 10 }],
+      pinned: true,
+      locked: false,
     };
     const synced = messageFromData(data);
     expect(synced.seq).toBe(7);

@@ -109,6 +109,8 @@ export const createRoomSchema = z.strictObject({
   width: z.number().int().min(4).max(MAX_ROOM_SIZE).optional(),
   depth: z.number().int().min(4).max(MAX_ROOM_SIZE).optional(),
   exits: z.partialRecord(exitDirection, roomIdSchema).optional(),
+  /** Visible and joinable only by invited participants and those with manage_rooms. */
+  private: z.boolean().optional(),
 });
 /** A live room's floor size is fixed at creation (its world is sized by it). */
 export const patchRoomSchema = createRoomSchema.omit({ id: true, width: true, depth: true }).partial();

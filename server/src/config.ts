@@ -18,6 +18,8 @@ export const SETTINGS = [
   { env: "MESH_KICK_COOLDOWN_S", default: "60", help: "seconds a kicked participant must wait before rejoining or sending to that room" },
   { env: "MESH_ROOMS_PER_MEMBER", default: "25", help: "rooms one participant may own (the mesh owner is exempt)" },
   { env: "MESH_ROOM_CREATES_PER_MIN", default: "10", help: "rooms one participant may create per minute" },
+  { env: "MESH_RECONNECT_S", default: "20", help: "seconds a dropped participant stays in the room (shown offline) for its client to reconnect" },
+  { env: "MESH_AWAY_S", default: "300", help: "seconds without any input after which a participant shows as away" },
   { env: "MESH_ROOM_IDLE_S", default: "30", help: "seconds an empty room keeps running before it stops (it reopens on the next join or send)" },
   { env: "MESH_UPLOAD_MAX_BYTES", default: "26214400", help: "largest file one upload may carry, in bytes (25 MB)" },
 ] as const;
@@ -42,6 +44,8 @@ export interface Config {
   roomsPerMember: number;
   roomCreatesPerMin: number;
   roomIdleS: number;
+  reconnectS: number;
+  awayS: number;
   /** Largest file one upload may carry; a bigger one is cut off mid-stream with 413. */
   uploadMaxBytes: number;
 }
@@ -95,6 +99,8 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     roomsPerMember: int("MESH_ROOMS_PER_MEMBER", 0, 100_000),
     roomCreatesPerMin: int("MESH_ROOM_CREATES_PER_MIN", 1, 10_000),
     roomIdleS: int("MESH_ROOM_IDLE_S", 0, 24 * 3600),
+    reconnectS: int("MESH_RECONNECT_S", 0, 3600),
+    awayS: int("MESH_AWAY_S", 1, 7 * 24 * 3600),
     uploadMaxBytes: int("MESH_UPLOAD_MAX_BYTES", 1, 4 * 1024 ** 3),
   };
   return errors.length ? { ok: false, errors } : { ok: true, value: config };

@@ -102,6 +102,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       id: DEFAULT_ROOM_ID,
       name: "Lobby",
       topic: "Where everyone arrives",
+      private: false,
       width: DEFAULT_ROOM_SIZE,
       depth: DEFAULT_ROOM_SIZE,
       exits: {},

@@ -82,7 +82,7 @@ describe("a room runs only while it is used", () => {
     const db = openDatabase(path.join(dataDir, "mesh.sqlite"));
     const insert = db.sqlite.transaction(() => {
       for (let i = 0; i < 2000; i++) {
-        db.rooms.create({ id: `room-${i}`, name: `Room ${i}`, topic: "", width: 64, depth: 64, exits: {}, createdBy: "", createdAt: i });
+        db.rooms.create({ id: `room-${i}`, name: `Room ${i}`, topic: "", width: 64, depth: 64, exits: {}, private: false, createdBy: "", createdAt: i });
       }
     });
     insert();

@@ -29,6 +29,9 @@ const messageAt = (seq: number): MessageData => ({
   trust: "local",
   nonce: `n-${seq}`,
   reactions: {},
+  attachments: [],
+  pinned: false,
+  locked: false,
 });
 
 const rawRowOf = (m: MessageData): RawRow => [

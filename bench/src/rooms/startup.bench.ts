@@ -28,7 +28,7 @@ const startWith = async (stored: number, idleS: number): Promise<Startup> => {
     const db = openDatabase(path.join(dataDir, "mesh.sqlite"));
     db.sqlite.transaction(() => {
       for (let i = 0; i < stored; i++) {
-        const room = { id: `room-${i}`, name: `Room ${i}`, topic: "", exits: {}, createdBy: "", createdAt: i };
+        const room = { id: `room-${i}`, name: `Room ${i}`, topic: "", exits: {}, private: false, createdBy: "", createdAt: i };
         db.rooms.create({ ...room, width: DEFAULT_ROOM_SIZE, depth: DEFAULT_ROOM_SIZE });
       }
     })();

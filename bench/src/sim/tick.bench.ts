@@ -33,6 +33,7 @@ const enqueueTickInputs = (sim: Sim, n: number, tick: number, rand: () => number
       nonce: `n${tick}-${i}`,
       trust: "local",
       ts: tick * 50,
+      attachments: [],
     });
   }
 };

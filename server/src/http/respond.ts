@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
 
 export function sendError(res: Response, code: ErrorCode, message: string): void {
   const body: RestErrorBody = { error: { code, message } };
+  if (code === "rate_limited" && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", "1");
   res.status(STATUS[code]).json(body);
 }
 

@@ -1,87 +1,243 @@
 import {
+  type AttachmentData,
   ClientMessage,
   type ClientMessagePayloads,
   err,
   ErrorCode,
+  isClientMessageType,
+  type MessageData,
   ok,
   parseClientMessage,
   type Permission,
   type Result,
 } from "@mesh/schema";
-import type { SimInput } from "@mesh/sim";
-import type { Actor, Gate } from "../gate/authorize.ts";
+import type { MessageChange, SimInput } from "@mesh/sim";
+import type { Actor } from "../gate/authorize.ts";
+import type { Services } from "./services.ts";
 
-export type SendPayload = ClientMessagePayloads[typeof ClientMessage.SendMessage];
 type MessageType = keyof ClientMessagePayloads;
+export type SendPayload = ClientMessagePayloads[typeof ClientMessage.SendMessage];
 
-/** What an accepted client message turns into. */
+/** What an accepted client message turns into; the room runtime carries it out. */
 export type Decision =
   | { kind: "sim"; input: SimInput }
-  | { kind: "send"; actor: Actor; payload: SendPayload }
+  | { kind: "send"; actor: Actor; payload: SendPayload; attachments: AttachmentData[] }
+  | { kind: "amend"; messageId: string; change: MessageChange }
   | { kind: "kick"; targetId: string }
-  | { kind: "mute"; targetId: string; seconds: number };
+  | { kind: "sanction"; sanction: "mute" | "ban"; targetId: string; seconds: number };
 
-const PERMISSION: Record<MessageType, Permission> = {
-  [ClientMessage.SendMessage]: "send_messages",
-  [ClientMessage.EditMessage]: "send_messages",
-  [ClientMessage.DeleteMessage]: "send_messages",
-  [ClientMessage.AddReaction]: "add_reactions",
-  [ClientMessage.RemoveReaction]: "add_reactions",
-  [ClientMessage.Typing]: "send_messages",
-  [ClientMessage.Move]: "move_in_world",
-  [ClientMessage.Kick]: "kick_members",
-  [ClientMessage.Mute]: "mute_members",
-  [ClientMessage.Command]: "command_agents",
-};
+/** What the edge may ask of the room it guards (never its sockets). */
+export interface EdgeRoom {
+  readonly roomId: string;
+  /** Whether the participant is in the room now (a DM's recipient must be). */
+  isPresent(participantId: string): boolean;
+  /** A stored message by id, wherever it is kept. */
+  findMessage(messageId: string): MessageData | undefined;
+}
+
+interface InputContext {
+  services: Pick<Services, "gate" | "db">;
+  room: EdgeRoom;
+  actor: Actor;
+}
+
+/** One input: the permission it needs and how it becomes a decision (its payload is validated by schema). */
+interface InputDefinition<K extends MessageType> {
+  permission: Permission;
+  decide(ctx: InputContext, payload: ClientMessagePayloads[K]): Result<Decision>;
+}
+
+type InputTable = { [K in MessageType]: InputDefinition<K> };
+
+/** Refusal from the rate limit: realtime answers it at most once a second, REST always (429). */
+export interface EdgeRefusal {
+  code: ErrorCode;
+  message: string;
+  /** Rate limited and already warned recently: say nothing. */
+  quiet?: boolean;
+}
 
 /**
- * The one path from a client message (human or bot, realtime or REST) to an input:
- * validate the payload, then ask the gate, then translate. Nothing here touches state.
+ * The one edge, for REST and realtime alike: rate limit → validate → authorize → decide.
+ * Nothing here changes state; the runtime carries the decision out.
  */
-export function decide(gate: Gate, roomId: string, actorId: string, type: MessageType, payload: unknown): Result<Decision> {
+export function admit(
+  services: Pick<Services, "gate" | "db" | "limits">,
+  room: EdgeRoom,
+  participantId: string,
+  type: string,
+  payload: unknown,
+): Result<Decision> | { ok: false; error: EdgeRefusal } {
+  const limiter = services.limits.inputs.bucket(participantId);
+  if (!limiter.take()) {
+    return { ok: false, error: { code: ErrorCode.RateLimited, message: "slow down: too many messages", quiet: !limiter.shouldWarn() } };
+  }
+  if (!isClientMessageType(type)) return err(ErrorCode.BadInput, `unknown message type '${type.slice(0, 64)}'`);
   const parsed = parseClientMessage(type, payload);
   if (!parsed.ok) return parsed;
-  const context = { roomId };
-  const allowed = gate.authorize(actorId, PERMISSION[type], context);
-  if (!allowed.ok) return allowed;
-  const input = { ...parsed.value } as ClientMessagePayloads[MessageType];
-  switch (type) {
-    case ClientMessage.SendMessage: {
-      const send = input as SendPayload;
-      if (send.to !== undefined) {
-        const dm = gate.authorize(actorId, "send_dms", context);
-        if (!dm.ok) return dm;
-        return err(ErrorCode.NotImplemented, "direct messages are not available on this server yet");
-      }
-      return ok({ kind: "send", actor: allowed.value, payload: send });
-    }
-    case ClientMessage.Typing: {
-      const { on } = input as ClientMessagePayloads["typing"];
-      return ok({ kind: "sim", input: { kind: "typing", participantId: actorId, on } });
-    }
-    case ClientMessage.Move: {
-      const { x, z } = input as ClientMessagePayloads["move"];
-      return ok({ kind: "sim", input: { kind: "move", participantId: actorId, x, z } });
-    }
-    case ClientMessage.Kick: {
-      const { participantId } = input as ClientMessagePayloads["kick"];
-      const over = gate.authorizeOver(actorId, "kick_members", participantId, context);
-      return over.ok ? ok({ kind: "kick", targetId: participantId }) : over;
-    }
-    case ClientMessage.Mute: {
-      const { participantId, seconds } = input as ClientMessagePayloads["mute"];
-      const over = gate.authorizeOver(actorId, "mute_members", participantId, context);
-      return over.ok ? ok({ kind: "mute", targetId: participantId, seconds }) : over;
-    }
-    case ClientMessage.EditMessage:
-    case ClientMessage.DeleteMessage:
-    case ClientMessage.AddReaction:
-    case ClientMessage.RemoveReaction:
-    case ClientMessage.Command:
-      return err(ErrorCode.NotImplemented, `'${type}' is not available on this server yet`);
-    default: {
-      const unreachable: never = type;
-      return err(ErrorCode.BadInput, `unknown message type '${String(unreachable)}'`);
-    }
-  }
+  return decideInput(services, room, participantId, type, parsed.value);
 }
+
+function decideInput<K extends MessageType>(
+  services: Pick<Services, "gate" | "db">,
+  room: EdgeRoom,
+  participantId: string,
+  type: K,
+  payload: ClientMessagePayloads[K],
+): Result<Decision> {
+  const input = INPUTS[type] as InputDefinition<K>;
+  const allowed = services.gate.authorize(participantId, input.permission, { roomId: room.roomId });
+  if (!allowed.ok) return allowed;
+  return input.decide({ services, room, actor: allowed.value }, payload);
+}
+
+const INPUTS: InputTable = {
+  [ClientMessage.SendMessage]: {
+    permission: "send_messages",
+    decide({ services, room, actor }, payload) {
+      const me = actor.participant.id;
+      if (payload.to !== undefined) {
+        const dm = services.gate.authorize(me, "send_dms", { roomId: room.roomId });
+        if (!dm.ok) return dm;
+        if (payload.to === me) return err(ErrorCode.BadInput, "a direct message goes to someone else");
+        if (payload.threadId !== undefined) return err(ErrorCode.BadInput, "direct messages have no threads");
+        if (!room.isPresent(payload.to)) return err(ErrorCode.NotFound, `'${payload.to}' is not in this room`);
+      }
+      if (payload.threadId !== undefined) {
+        const root = room.findMessage(payload.threadId);
+        if (!root || root.roomId !== room.roomId || root.to !== "" || root.threadId !== "") {
+          return err(ErrorCode.NotFound, `no thread '${payload.threadId}' in this room (a thread is named by its root message)`);
+        }
+        if (root.locked) return err(ErrorCode.Forbidden, "this thread is locked");
+      }
+      const attachments: AttachmentData[] = [];
+      for (const id of new Set(payload.attachments ?? [])) {
+        const upload = services.db.uploads.get(id);
+        if (!upload || upload.roomId !== room.roomId || upload.uploaderId !== me) {
+          return err(ErrorCode.NotFound, `no upload '${id}' of yours in this room`);
+        }
+        attachments.push({ id: upload.id, name: upload.name, type: upload.type, size: upload.size });
+      }
+      return ok({ kind: "send", actor, payload, attachments });
+    },
+  },
+  [ClientMessage.EditMessage]: {
+    permission: "send_messages",
+    decide: (ctx, { messageId, text }) =>
+      authorOrModerator(ctx, messageId, (message) =>
+        message.deleted ? err(ErrorCode.NotFound, "that message was deleted") : ok({ op: "edit", text, ts: Date.now() }),
+      ),
+  },
+  [ClientMessage.DeleteMessage]: {
+    permission: "send_messages",
+    decide: (ctx, { messageId }) =>
+      authorOrModerator(ctx, messageId, (message) =>
+        message.deleted ? err(ErrorCode.NotFound, "that message was already deleted") : ok({ op: "delete", ts: Date.now() }),
+      ),
+  },
+  [ClientMessage.AddReaction]: {
+    permission: "add_reactions",
+    decide: (ctx, { messageId, emoji }) => react(ctx, messageId, emoji, true),
+  },
+  [ClientMessage.RemoveReaction]: {
+    permission: "add_reactions",
+    decide: (ctx, { messageId, emoji }) => react(ctx, messageId, emoji, false),
+  },
+  [ClientMessage.PinMessage]: {
+    permission: "pin_messages",
+    decide(ctx, { messageId, pinned }) {
+      const found = roomMessage(ctx, messageId);
+      if (!found.ok) return found;
+      if (found.value.deleted) return err(ErrorCode.NotFound, "that message was deleted");
+      return ok({ kind: "amend", messageId, change: { op: "pin", pinned } });
+    },
+  },
+  [ClientMessage.LockThread]: {
+    permission: "lock_threads",
+    decide(ctx, { threadId, locked }) {
+      const found = roomMessage(ctx, threadId);
+      if (!found.ok) return found;
+      if (found.value.threadId !== "") return err(ErrorCode.BadInput, "a thread is locked at its root message");
+      return ok({ kind: "amend", messageId: threadId, change: { op: "lock", locked } });
+    },
+  },
+  [ClientMessage.Typing]: {
+    permission: "send_messages",
+    decide: ({ actor }, { on }) => ok({ kind: "sim", input: { kind: "typing", participantId: actor.participant.id, on } }),
+  },
+  [ClientMessage.Move]: {
+    permission: "move_in_world",
+    decide: ({ actor }, { x, z }) => ok({ kind: "sim", input: { kind: "move", participantId: actor.participant.id, x, z } }),
+  },
+  [ClientMessage.Kick]: {
+    permission: "kick_members",
+    decide({ services, room, actor }, { participantId }) {
+      const over = services.gate.authorizeOver(actor.participant.id, "kick_members", participantId, { roomId: room.roomId });
+      return over.ok ? ok({ kind: "kick", targetId: participantId }) : over;
+    },
+  },
+  [ClientMessage.Mute]: {
+    permission: "mute_members",
+    decide: (ctx, { participantId, seconds }) => sanction(ctx, "mute", participantId, seconds),
+  },
+  [ClientMessage.Ban]: {
+    permission: "ban_members",
+    decide: (ctx, { participantId, seconds }) => sanction(ctx, "ban", participantId, seconds),
+  },
+  [ClientMessage.Command]: {
+    permission: "command_agents",
+    decide: () => err(ErrorCode.NotImplemented, "'command' is not available on this server yet"),
+  },
+};
+
+function sanction(ctx: InputContext, kind: "mute" | "ban", targetId: string, seconds: number): Result<Decision> {
+  const permission = kind === "mute" ? "mute_members" : "ban_members";
+  const over = ctx.services.gate.authorizeOver(ctx.actor.participant.id, permission, targetId, { roomId: ctx.room.roomId });
+  return over.ok ? ok({ kind: "sanction", sanction: kind, targetId, seconds }) : over;
+}
+
+/** A message the actor can see in this room: a room message, or a DM they sent or received. */
+function visibleMessage({ room, actor }: InputContext, messageId: string): Result<MessageData> {
+  const message = room.findMessage(messageId);
+  const me = actor.participant.id;
+  const visible = message && message.roomId === room.roomId && (message.to === "" || message.authorId === me || message.to === me);
+  return visible ? ok(message) : err(ErrorCode.NotFound, `no message '${messageId}' in this room`);
+}
+
+function roomMessage(ctx: InputContext, messageId: string): Result<MessageData> {
+  const found = visibleMessage(ctx, messageId);
+  if (found.ok && found.value.to !== "") return err(ErrorCode.BadInput, "direct messages cannot be pinned or locked");
+  return found;
+}
+
+/**
+ * Edits and deletes: one's own message, or (room messages only) anyone's with manage_messages
+ * over someone of lower rank.
+ */
+function authorOrModerator(
+  ctx: InputContext,
+  messageId: string,
+  change: (message: MessageData) => Result<MessageChange>,
+): Result<Decision> {
+  const found = visibleMessage(ctx, messageId);
+  if (!found.ok) return found;
+  const message = found.value;
+  const me = ctx.actor.participant.id;
+  if (message.authorId !== me) {
+    if (message.to !== "") return err(ErrorCode.Forbidden, "only its author may change a direct message");
+    const over = ctx.services.gate.authorizeOver(me, "manage_messages", message.authorId, { roomId: ctx.room.roomId });
+    if (!over.ok) return over.error.code === ErrorCode.NotFound ? err(ErrorCode.Forbidden, "not your message") : over;
+  }
+  const changed = change(message);
+  return changed.ok ? ok({ kind: "amend", messageId, change: changed.value }) : changed;
+}
+
+function react(ctx: InputContext, messageId: string, emoji: string, on: boolean): Result<Decision> {
+  const found = visibleMessage(ctx, messageId);
+  if (!found.ok) return found;
+  if (found.value.deleted) return err(ErrorCode.NotFound, "that message was deleted");
+  return ok({ kind: "amend", messageId, change: { op: "react", emoji, on } });
+}
+
+/** Whether a type names a client message at all (for the realtime catch-all). */
+export const knownType = isClientMessageType;

@@ -1,7 +1,8 @@
 import { ErrorCode as ColyseusErrorCode, ServerError } from "@colyseus/core";
-import { JoinErrorCode, PROTOCOL_VERSION } from "@mesh/schema";
+import { ErrorCode, JoinErrorCode, PROTOCOL_VERSION } from "@mesh/schema";
 import type { VerifiedSession } from "../auth/tokens.ts";
 import { joinRefusal } from "./moderation.ts";
+import { roomAccess } from "./room-access.ts";
 import { RoomUnavailableError } from "./room-registry.ts";
 import type { Services } from "./services.ts";
 
@@ -33,7 +34,7 @@ export async function authenticateJoin(services: Services, options: JoinOptions)
   if (!services.limits.joins.take(claims.userId)) {
     throw new ServerError(JoinErrorCode.TooMany, "too many joins; wait a moment and try again");
   }
-  if (typeof options.room !== "string" || !services.db.rooms.get(options.room)) {
+  if (typeof options.room !== "string") {
     throw new ServerError(ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA, `unknown room '${String(options.room)}'`);
   }
   // activeSession has just checked the session itself.
@@ -60,10 +61,18 @@ export function mayEnter(services: Services, roomId: string, auth: VerifiedSessi
   roomAdmits(services, roomId, auth.userId);
 }
 
-/** The room's own door: the participant's role may view rooms, and no kick cooldown is running. */
+/**
+ * The room's own door: the participant may see the room (it exists, their role may view rooms, a
+ * private room invited them, no ban), and no kick cooldown is running.
+ */
 function roomAdmits(services: Services, roomId: string, userId: string): void {
-  const allowed = services.gate.authorize(userId, "view_rooms", { roomId });
-  if (!allowed.ok) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, allowed.error.message);
+  const access = roomAccess(services, userId, roomId);
+  if (!access.ok) {
+    const { code, message } = access.error;
+    if (code === ErrorCode.NotFound) throw new ServerError(ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA, `unknown room '${roomId}'`);
+    if (code === ErrorCode.Forbidden && message.includes("banned")) throw new ServerError(JoinErrorCode.Banned, message);
+    throw new ServerError(ColyseusErrorCode.AUTH_FAILED, message);
+  }
   const kicked = joinRefusal(services.db, roomId, userId, Date.now());
   if (kicked) throw new ServerError(JoinErrorCode.Kicked, kicked);
 }

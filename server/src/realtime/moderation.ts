@@ -13,13 +13,11 @@ export function joinRefusal(db: MeshDatabase, roomId: string, participantId: str
   return kick && `you were kicked from this room; you may come back in ${seconds(kick.until - nowMs)} s`;
 }
 
-/** Why `participantId` may not send to `roomId` now (kicked or muted), or undefined: REST and realtime alike. */
-export function sendRefusal(db: MeshDatabase, roomId: string, participantId: string, nowMs: number): string | undefined {
-  const kicked = joinRefusal(db, roomId, participantId, nowMs);
-  if (kicked) return kicked;
-  const mute = db.sanctions.active(roomId, participantId, "mute", nowMs);
-  return mute && `you are muted in this room for another ${seconds(mute.until - nowMs)} s`;
+/** Mutes in force in a room, as the world starts with them: [participantId, ms left]. */
+export function mutesInForce(db: MeshDatabase, roomId: string, nowMs: number): [string, number][] {
+  return db.sanctions.list(roomId, "mute", nowMs).map((m) => [m.participantId, m.until - nowMs]);
 }
+
 
 /** Milliseconds left of a stored mute (0 when none): a participant who rejoins is shown muted again. */
 export function muteLeftMs(db: MeshDatabase, roomId: string, participantId: string, nowMs: number): number {
@@ -43,33 +41,43 @@ export function recordKick(services: ModerationServices, roomId: string, byId: s
   services.audit({ actorId: byId, action: "kick", target: targetId, detail: { room: roomId, cooldownS } });
 }
 
-/** Store a mute per room and participant (it holds over REST, after a rejoin, across restarts) and audit it. */
-export function recordMute(
+/**
+ * Store a mute or ban per room and participant (it holds over REST, after a rejoin, across
+ * restarts) and audit it. Sanctions only ever lengthen; `lift` ends one early.
+ */
+export function impose(
   services: ModerationServices,
+  kind: "mute" | "ban",
   roomId: string,
   byId: string,
   targetId: string,
   seconds: number,
   nowMs: number,
-): Result<void> {
-  const until = nowMs + seconds * 1000;
-  services.db.sanctions.impose({ roomId, participantId: targetId, kind: "mute", until, byId, byPriority: rankOf(services, byId), createdAt: nowMs });
-  services.audit({ actorId: byId, action: "mute", target: targetId, detail: { room: roomId, seconds } });
-  return ok(undefined);
+): void {
+  const until = Math.min(nowMs + seconds * 1000, Number.MAX_SAFE_INTEGER);
+  services.db.sanctions.impose({ roomId, participantId: targetId, kind, until, byId, byPriority: rankOf(services, byId), createdAt: nowMs });
+  services.audit({ actorId: byId, action: kind, target: targetId, detail: { room: roomId, seconds } });
 }
 
 /**
- * Lift a mute in force (`mute` with 0 seconds). Mutes only ever lengthen otherwise, so this is
- * the one way to end one early, and it is not for someone ranked below the highest rank that
- * imposed or lengthened it (as ranked then: demoting that moderator later changes nothing).
+ * Lift a mute or ban in force (sent with 0 seconds). It is not for someone ranked below the
+ * highest rank that imposed or lengthened it (as ranked then: demoting that moderator later
+ * changes nothing).
  */
-export function liftMute(services: ModerationServices, roomId: string, byId: string, targetId: string, nowMs: number): Result<void> {
-  const mute = services.db.sanctions.active(roomId, targetId, "mute", nowMs);
-  if (!mute) return ok(undefined);
-  if (rankOf(services, byId) < mute.byPriority) {
-    return err(ErrorCode.Forbidden, `muted by a higher role (priority ${mute.byPriority}): only that rank or above can lift it`);
+export function lift(
+  services: ModerationServices,
+  kind: "mute" | "ban",
+  roomId: string,
+  byId: string,
+  targetId: string,
+  nowMs: number,
+): Result<void> {
+  const sanction = services.db.sanctions.active(roomId, targetId, kind, nowMs);
+  if (!sanction) return ok(undefined);
+  if (rankOf(services, byId) < sanction.byPriority) {
+    return err(ErrorCode.Forbidden, `${kind === "mute" ? "muted" : "banned"} by a higher role (priority ${sanction.byPriority}): only that rank or above can lift it`);
   }
-  services.db.sanctions.lift(roomId, targetId, "mute");
-  services.audit({ actorId: byId, action: "unmute", target: targetId, detail: { room: roomId } });
+  services.db.sanctions.lift(roomId, targetId, kind);
+  services.audit({ actorId: byId, action: kind === "mute" ? "unmute" : "unban", target: targetId, detail: { room: roomId } });
   return ok(undefined);
 }

@@ -23,6 +23,7 @@ const say = (id: string, nonce: string): SimInput => ({
   nonce,
   trust: "local",
   ts: 1,
+  attachments: [],
 });
 
 describe("the message outbox", () => {

@@ -1,6 +1,5 @@
 import type { InputLog, SimOptions, SimSnapshot } from "@mesh/sim";
 import type { MessageData, Result, RoomData } from "@mesh/schema";
-import type { SendPayload } from "./inputs.ts";
 import type { TickSummary } from "./tick-stats.ts";
 
 /** Everything needed to re-run a room's last minute or two: `replay(options, snapshot, log, now.tick)` gives `now`. */
@@ -22,7 +21,8 @@ export interface RoomStats {
 /** What the rest of the server may ask of a live room. */
 export interface LiveRoom {
   readonly meshRoomId: string;
-  submitMessage(participantId: string, payload: SendPayload): Promise<Result<MessageData>>;
+  /** A REST send: through the same edge as realtime (the payload is validated there). */
+  submitMessage(participantId: string, payload: unknown): Promise<Result<MessageData>>;
   roleChanged(participantId: string, role: string): void;
   /** The stored room was edited (name, topic): show it. */
   roomChanged(room: RoomData): void;

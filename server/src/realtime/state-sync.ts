@@ -1,30 +1,43 @@
-import type { AppendedMessage, Sim, TickResult } from "@mesh/sim";
+import type { Sim, TickResult } from "@mesh/sim";
 import type { ArraySchema } from "@colyseus/schema";
 import {
+  Attachment,
   type Message,
   MESSAGE_WINDOW,
   MESSAGE_WINDOW_BYTES,
   messageFromData,
   type MessageData,
   Participant,
+  type PresenceStatus,
+  Reaction,
   type RoomState,
   type TrustLevel,
 } from "@mesh/schema";
+import type { StoredBatch } from "./outbox.ts";
 
-/** What the room knows of a participant besides the sim: who they are and how many sockets they hold. */
+/** What the room knows of a participant besides the sim: who they are and how they are present. */
 export interface Member {
   name: string;
   kind: "human" | "bot";
   role: string;
   trust: TrustLevel;
-  sockets: number;
+  status: PresenceStatus;
+  /** When they last sent anything (ms epoch): idle long enough, they show as away. */
+  lastInputAt: number;
 }
 
 /**
- * The one place the sim's tick result becomes synced state: spawns and despawns, changed
- * fields only (an unchanged value is not re-sent), and the message window kept to its bounds.
+ * The one place a tick becomes synced state: spawns and despawns, changed fields only (an
+ * unchanged value is not re-sent), and the room messages of the stored batch — only what the
+ * outbox stored, never DMs (those go through the DirectWindow).
  */
-export function syncState(state: RoomState, sim: Sim, result: TickResult, members: ReadonlyMap<string, Member>): void {
+export function syncState(
+  state: RoomState,
+  sim: Sim,
+  result: TickResult,
+  stored: StoredBatch,
+  members: ReadonlyMap<string, Member>,
+): void {
   state.tick = sim.tick;
   for (const id of result.spawned) {
     const member = members.get(id);
@@ -34,6 +47,7 @@ export function syncState(state: RoomState, sim: Sim, result: TickResult, member
     participant.kind = member?.kind ?? "human";
     participant.role = member?.role ?? "";
     participant.trust = member?.trust ?? "local";
+    participant.status = member?.status ?? "online";
     participant.online = true;
     state.participants.set(id, participant);
   }
@@ -47,10 +61,43 @@ export function syncState(state: RoomState, sim: Sim, result: TickResult, member
     if (participant.heading !== view.heading) participant.heading = view.heading;
     if (participant.typing !== view.typing) participant.typing = view.typing;
     if (participant.muted !== view.muted) participant.muted = view.muted;
+    const status = members.get(id)?.status;
+    if (status !== undefined && participant.status !== status) participant.status = status;
   }
-  if (result.appended.length === 0) return;
-  for (const appended of result.appended) state.messages.push(messageFromData(toData(appended)));
-  trimWindow(state.messages);
+  let added = false;
+  for (const message of stored.appended) {
+    if (message.to !== "") continue;
+    state.messages.push(messageFromData(message));
+    added = true;
+  }
+  if (added) trimWindow(state.messages);
+  for (const message of stored.amended) {
+    if (message.to !== "") continue;
+    const shown = state.messages.find((m) => m.id === message.id);
+    if (shown) updateMessage(shown, message);
+  }
+}
+
+/** Bring a synced message in line with its stored data (an edit, delete, reaction, pin or lock). */
+export function updateMessage(message: Message, data: MessageData): void {
+  if (message.text !== data.text) message.text = data.text;
+  if (message.editedTs !== data.editedTs) message.editedTs = data.editedTs;
+  if (message.deleted !== data.deleted) message.deleted = data.deleted;
+  if (message.pinned !== data.pinned) message.pinned = data.pinned;
+  if (message.locked !== data.locked) message.locked = data.locked;
+  for (const emoji of [...message.reactions.keys()]) if (!data.reactions[emoji]) message.reactions.delete(emoji);
+  for (const [emoji, by] of Object.entries(data.reactions)) {
+    const shown = message.reactions.get(emoji);
+    if (shown && shown.by.length === by.length && shown.by.every((id, i) => id === by[i])) continue;
+    const reaction = new Reaction();
+    reaction.emoji = emoji;
+    reaction.by.push(...by);
+    message.reactions.set(emoji, reaction);
+  }
+  if (message.attachments.length !== data.attachments.length) {
+    message.attachments.clear();
+    for (const attachment of data.attachments) message.attachments.push(new Attachment(attachment));
+  }
 }
 
 /**
@@ -72,9 +119,4 @@ export function trimWindow(messages: ArraySchema<Message>): void {
 
 export function trustOf(role: string): TrustLevel {
   return role === "owner" ? "owner" : "local";
-}
-
-/** A freshly numbered message as stored data: not edited, not deleted, no reactions yet. */
-export function toData(m: AppendedMessage): MessageData {
-  return { ...m, editedTs: 0, deleted: false, reactions: {} };
 }

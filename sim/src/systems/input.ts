@@ -49,6 +49,11 @@ const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
       return;
     case "typing":
       if (eid === undefined) return;
+      // Someone who may not speak here may not look as if they are about to.
+      if (input.on && (ctx.mutes.get(input.participantId) ?? 0) > ctx.tick) {
+        ctx.result.rejected.push({ input, error: { code: "forbidden", message: "you are muted in this room" } });
+        return;
+      }
       Typing.on[eid] = input.on ? 1 : 0;
       Typing.expiresAtTick[eid] = input.on ? ctx.tick + TYPING_TICKS : 0;
       return;

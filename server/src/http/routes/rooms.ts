@@ -7,10 +7,10 @@ import {
   HISTORY_PAGE_BYTES,
   historyQuerySchema,
   patchRoomSchema,
-  restMessageSchema,
   type RoomData,
 } from "@mesh/schema";
 import { Router } from "express";
+import { roomAccess } from "../../realtime/room-access.ts";
 import { RoomUnavailableError } from "../../realtime/room-registry.ts";
 import type { Services } from "../../realtime/services.ts";
 import { actorOf, authOf, rateLimited, requirePermission, requireSession } from "../middleware.ts";
@@ -58,6 +58,7 @@ export function roomRoutes(services: Services): Router {
       width: body.width ?? DEFAULT_ROOM_SIZE,
       depth: body.depth ?? DEFAULT_ROOM_SIZE,
       exits: body.exits ?? {},
+      private: body.private ?? false,
       createdBy: authOf(res).userId,
       createdAt: Date.now(),
     });
@@ -127,14 +128,14 @@ export function roomRoutes(services: Services): Router {
     res.json({ messages, hasMore: cut || more });
   });
 
-  router.post("/api/rooms/:id/messages", session, can("send_messages"), async (req, res) => {
+  // The same edge as realtime (rate limit → validate → authorize → decide), inside the room.
+  router.post("/api/rooms/:id/messages", session, async (req, res) => {
     const id = req.params.id as string;
-    if (rateLimited(res, services.limits.inputs, actorOf(res).participant.id)) return;
-    if (!db.rooms.get(id)) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
-    const body = parseOr400(res, restMessageSchema, req.body);
-    if (!body) return;
+    const userId = authOf(res).userId;
+    const access = roomAccess(services, userId, id);
+    if (!access.ok) return sendResult(res, access);
     // Starting a stopped room costs what a join costs: sends cannot keep hundreds of rooms running.
-    if (!rooms.get(id) && rateLimited(res, services.limits.joins, actorOf(res).participant.id)) return;
+    if (!rooms.get(id) && rateLimited(res, services.limits.joins, userId)) return;
     let room: Awaited<ReturnType<typeof rooms.ensureOpen>>;
     try {
       room = await rooms.ensureOpen(id);
@@ -142,7 +143,7 @@ export function roomRoutes(services: Services): Router {
       if (error instanceof RoomUnavailableError) return sendError(res, ErrorCode.NotFound, error.message);
       throw error;
     }
-    sendResult(res, await room.submitMessage(actorOf(res).participant.id, body), 201);
+    sendResult(res, await room.submitMessage(userId, req.body), 201);
   });
 
   return router;

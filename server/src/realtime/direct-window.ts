@@ -1,0 +1,99 @@
+import type { ArraySchema } from "@colyseus/schema";
+import { type Message, MESSAGE_WINDOW, messageFromData, type MessageData } from "@mesh/schema";
+import { updateMessage } from "./state-sync.ts";
+
+/** Messages to show to (add) or hide from (remove) every socket of one participant. */
+export interface ViewChange {
+  participantId: string;
+  add: Message[];
+  remove: Message[];
+}
+
+/**
+ * The `direct` array of a room's state: the DMs of the participants present, each at most
+ * `limit` of their latest. One Message instance per DM, shared by its two participants; which
+ * socket sees which is decided by StateView (the adapter applies the ViewChanges returned here).
+ */
+export class DirectWindow {
+  private readonly byId = new Map<string, Message>();
+  /** Per participant present: the ids of the DMs they hold, oldest first. */
+  private readonly held = new Map<string, string[]>();
+
+  constructor(
+    private readonly direct: ArraySchema<Message>,
+    private readonly limit = MESSAGE_WINDOW,
+  ) {}
+
+  /** A participant arrives with their latest DMs (oldest first): the messages their sockets see. */
+  open(participantId: string, recent: readonly MessageData[]): Message[] {
+    if (!this.held.has(participantId)) {
+      this.held.set(participantId, []);
+      for (const data of recent.slice(-this.limit)) this.hold(participantId, this.instance(data));
+    }
+    return this.holding(participantId);
+  }
+
+  /** The participant has left: their DMs go from the array unless the other party still holds them. */
+  close(participantId: string): void {
+    const ids = this.held.get(participantId);
+    if (!ids) return;
+    this.held.delete(participantId);
+    for (const id of ids) this.release(id);
+  }
+
+  /** The DMs a participant's sockets see now (for a socket that joins later). */
+  holding(participantId: string): Message[] {
+    return (this.held.get(participantId) ?? []).map((id) => this.byId.get(id) as Message);
+  }
+
+  /** A stored DM: shown to whichever of its two participants is present. */
+  append(data: MessageData): ViewChange[] {
+    const changes: ViewChange[] = [];
+    let message: Message | undefined;
+    for (const participantId of [data.authorId, data.to]) {
+      if (!this.held.has(participantId)) continue;
+      message ??= this.instance(data);
+      changes.push({ participantId, add: [message], remove: this.hold(participantId, message) });
+    }
+    return changes;
+  }
+
+  /** A stored change to a DM: its instance (if shown) changes, and the patch reaches its two views. */
+  update(data: MessageData): void {
+    const message = this.byId.get(data.id);
+    if (message) updateMessage(message, data);
+  }
+
+  /** Adds to the participant's list; returns what fell out of their window. */
+  private hold(participantId: string, message: Message): Message[] {
+    const ids = this.held.get(participantId) as string[];
+    if (!ids.includes(message.id)) ids.push(message.id);
+    const dropped: Message[] = [];
+    while (ids.length > this.limit) {
+      const id = ids.shift() as string;
+      dropped.push(this.byId.get(id) as Message);
+      this.release(id);
+    }
+    return dropped;
+  }
+
+  private instance(data: MessageData): Message {
+    let message = this.byId.get(data.id);
+    if (!message) {
+      message = messageFromData(data);
+      this.byId.set(data.id, message);
+      this.direct.push(message);
+    }
+    return message;
+  }
+
+  /** Drop a DM from the array once no participant present holds it. */
+  private release(id: string): void {
+    for (const ids of this.held.values()) if (ids.includes(id)) return;
+    const message = this.byId.get(id);
+    this.byId.delete(id);
+    if (!message) return;
+    const index = this.direct.indexOf(message);
+    if (index >= 0) this.direct.splice(index, 1);
+  }
+}

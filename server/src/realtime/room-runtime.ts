@@ -1,0 +1,340 @@
+import { randomUUID } from "node:crypto";
+import {
+  CloseCode,
+  err,
+  ErrorCode,
+  type ErrorPayload,
+  errorRef,
+  type Message,
+  MESSAGE_WINDOW,
+  messageFromData,
+  type MessageData,
+  ok,
+  type Result,
+  type RoomData,
+  RoomState,
+  TICK_HZ,
+  TICK_MS,
+} from "@mesh/schema";
+import { createSim, type Sim, type SimInput, type SimOptions, type SimSnapshot } from "@mesh/sim";
+import type { Actor } from "../gate/authorize.ts";
+import { DirectWindow, type ViewChange } from "./direct-window.ts";
+import { admit, type Decision, type EdgeRoom, type SendPayload } from "./inputs.ts";
+import { impose, lift, muteLeftMs, mutesInForce, recordKick } from "./moderation.ts";
+import { MessageOutbox } from "./outbox.ts";
+import type { ReplayRecord, RoomStats } from "./room-registry.ts";
+import type { Services } from "./services.ts";
+import { type Member, syncState, trimWindow, trustOf } from "./state-sync.ts";
+import { TickStats } from "./tick-stats.ts";
+
+/** Ticks between replay checkpoints: the recorded log covers one to two minutes. */
+const REPLAY_WINDOW_TICKS = 60 * TICK_HZ;
+/** A busy room checkpoints sooner, so the log's memory stays bounded whatever the load. */
+const MAX_LOGGED_INPUTS = 50_000;
+/** Nonces of the latest stored messages the world starts with: resends after a restart stay duplicates. */
+const SEEDED_NONCES = 4096;
+
+/** What the runtime asks of the transport in front of it; it never sees a socket. */
+export interface RuntimePort {
+  /** An error for one participant, on every socket they hold here. */
+  notify(participantId: string, error: ErrorPayload): void;
+  /** Close every socket the participant holds here (kick, ban), reconnection window included. */
+  disconnect(participantId: string, code: number, reason: string): void;
+}
+
+/** What a tick produced besides the public state: per-participant views and changed messages. */
+export interface TickOutcome {
+  /** DMs to show to or hide from each participant's sockets (StateView). */
+  views: ViewChange[];
+  /** Stored changes to messages: sent as `message_updated` to whoever may see each. */
+  updated: MessageData[];
+}
+
+export type RuntimeServices = Pick<Services, "db" | "gate" | "log" | "config" | "audit" | "limits">;
+
+/**
+ * One mesh room without sockets: the world, the outbox, the replay checkpoints, who is present
+ * and every decision. The Colyseus room in front of it (mesh-room.ts) only carries sockets;
+ * REST sends come here the same way.
+ */
+export class RoomRuntime implements EdgeRoom {
+  readonly roomId: string;
+  readonly state = new RoomState();
+  private readonly sim: Sim;
+  private readonly simOptions: SimOptions;
+  private checkpoint: SimSnapshot;
+  private inputsSinceCheckpoint = 0;
+  private readonly members = new Map<string, Member>();
+  private readonly outbox: MessageOutbox;
+  private readonly direct: DirectWindow;
+  private readonly tickStats = new TickStats();
+  private closed = false;
+
+  constructor(
+    private readonly services: RuntimeServices,
+    private readonly room: RoomData,
+    private readonly port: RuntimePort,
+  ) {
+    const { db } = services;
+    this.roomId = room.id;
+    this.state.roomId = room.id;
+    this.state.name = room.name;
+    this.state.topic = room.topic;
+    for (const stored of db.messages.recent(room.id, MESSAGE_WINDOW)) this.state.messages.push(messageFromData(stored));
+    trimWindow(this.state.messages);
+    this.direct = new DirectWindow(this.state.direct);
+    const now = Date.now();
+    this.simOptions = {
+      roomId: room.id,
+      width: room.width,
+      depth: room.depth,
+      lastSeq: db.messages.maxSeq(room.id),
+      storedNonces: db.messages.recentNonces(room.id, SEEDED_NONCES),
+      mutes: mutesInForce(db, room.id, now).map(([id, leftMs]) => [id, Math.ceil(leftMs / TICK_MS)]),
+    };
+    this.sim = createSim({ ...this.simOptions, record: true });
+    this.checkpoint = this.sim.checkpoint();
+    this.outbox = new MessageOutbox(room.id, db, services.log, (participantId, ref, error) =>
+      this.port.notify(participantId, { ...error, ref }),
+    );
+  }
+
+  // ---- presence ----------------------------------------------------------------------------
+
+  /** A participant's first socket: they enter the world. Returns the DMs their sockets see. */
+  arrive(actor: Actor): Message[] {
+    const id = actor.participant.id;
+    const member = this.members.get(id);
+    if (member) {
+      this.back(id);
+      return this.direct.holding(id);
+    }
+    this.members.set(id, {
+      name: actor.participant.name,
+      kind: actor.participant.kind,
+      role: actor.role.name,
+      trust: trustOf(actor.role.name),
+      status: "online",
+      lastInputAt: Date.now(),
+    });
+    // Spawn near the middle so newcomers see each other; Math.random is fine at the edge.
+    const spread = 4;
+    this.enqueue({
+      kind: "join",
+      participantId: id,
+      x: this.room.width / 2 + (Math.random() - 0.5) * spread,
+      z: this.room.depth / 2 + (Math.random() - 0.5) * spread,
+    });
+    return this.direct.open(id, this.services.db.messages.recentDirect(this.roomId, id, MESSAGE_WINDOW));
+  }
+
+  /** The participant's connection dropped: they stay, shown offline, while their client reconnects. */
+  drop(participantId: string): void {
+    const member = this.members.get(participantId);
+    if (member) member.status = "offline";
+  }
+
+  /** Reconnected (or another socket is back): online again. */
+  back(participantId: string): void {
+    const member = this.members.get(participantId);
+    if (member) {
+      member.status = "online";
+      member.lastInputAt = Date.now();
+    }
+  }
+
+  /** The participant's last socket is gone for good: they leave the world. */
+  depart(participantId: string): void {
+    if (!this.members.delete(participantId)) return;
+    this.direct.close(participantId);
+    this.enqueue({ kind: "leave", participantId });
+  }
+
+  isPresent(participantId: string): boolean {
+    return this.members.has(participantId);
+  }
+
+  findMessage(messageId: string): MessageData | undefined {
+    return this.services.db.messages.get(messageId);
+  }
+
+  /** The DMs a participant's sockets see now. */
+  directOf(participantId: string): Message[] {
+    return this.direct.holding(participantId);
+  }
+
+  online(): number {
+    return this.members.size;
+  }
+
+  // ---- inputs ------------------------------------------------------------------------------
+
+  /**
+   * One client message from a participant, however it came: through the edge (rate limit →
+   * validate → authorize → decide), then carried out. A send answers with its new message id.
+   * `quiet` refusals (a flood already warned) need no reply.
+   */
+  input(participantId: string, type: string, payload: unknown): Result<string | undefined> & { quiet?: boolean } {
+    if (this.closed) return err(ErrorCode.NotFound, "the room just stopped; send again");
+    const admitted = admit(this.services, this, participantId, type, payload);
+    if (!admitted.ok) return { ok: false, error: { code: admitted.error.code, message: admitted.error.message }, quiet: "quiet" in admitted.error && admitted.error.quiet };
+    const member = this.members.get(participantId);
+    if (member) {
+      member.lastInputAt = Date.now();
+      if (member.status === "away") member.status = "online";
+    }
+    return this.carryOut(participantId, admitted.value);
+  }
+
+  /** A REST send: the same path as realtime, answered once the message is stored (or refused). */
+  submit(participantId: string, payload: unknown): Promise<Result<MessageData>> {
+    const accepted = this.input(participantId, "send_message", payload);
+    if (!accepted.ok) return Promise.resolve(accepted);
+    if (accepted.value === undefined) return Promise.resolve(err(ErrorCode.Internal, "not a send"));
+    return this.outbox.wait(accepted.value);
+  }
+
+  private carryOut(actorId: string, decision: Decision): Result<string | undefined> {
+    const now = Date.now();
+    switch (decision.kind) {
+      case "sim":
+        this.enqueue(decision.input);
+        return ok(undefined);
+      case "send":
+        return ok(this.queueSend(decision.actor, decision.payload, decision.attachments));
+      case "amend":
+        this.enqueue({ kind: "amend", participantId: actorId, messageId: decision.messageId, change: decision.change });
+        return ok(undefined);
+      case "kick":
+        recordKick(this.services, this.roomId, actorId, decision.targetId, now);
+        this.port.disconnect(decision.targetId, CloseCode.Kicked, `kicked by ${actorId}`);
+        return ok(undefined);
+      case "sanction": {
+        const { sanction, targetId, seconds } = decision;
+        if (seconds === 0) {
+          const lifted = lift(this.services, sanction, this.roomId, actorId, targetId, now);
+          if (!lifted.ok) return lifted;
+        } else {
+          impose(this.services, sanction, this.roomId, actorId, targetId, seconds, now);
+        }
+        if (sanction === "ban" && seconds > 0) this.port.disconnect(targetId, CloseCode.Banned, `banned by ${actorId}`);
+        // The world holds the mute as the rule, whoever imposed, lengthened or lifted it.
+        if (sanction === "mute") {
+          const leftMs = muteLeftMs(this.services.db, this.roomId, targetId, now);
+          this.enqueue({ kind: "mute", participantId: targetId, ticks: Math.ceil(leftMs / TICK_MS) });
+        }
+        return ok(undefined);
+      }
+      default: {
+        const unreachable: never = decision;
+        throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** Queue a send for the next tick; returns the id its stored message will have. */
+  private queueSend(author: Actor, payload: SendPayload, attachments: MessageData["attachments"]): string {
+    const authorId = author.participant.id;
+    const to = payload.to ?? "";
+    const id = randomUUID();
+    this.enqueue({
+      kind: "say",
+      participantId: authorId,
+      id,
+      authorName: author.participant.name,
+      text: payload.text,
+      threadId: payload.threadId ?? "",
+      to,
+      nonce: payload.nonce ?? "",
+      trust: trustOf(author.role.name),
+      ts: Date.now(),
+      attachments,
+      // The world numbers a pair it has not seen on from what is stored.
+      ...(to !== "" && this.sim.pairSeq(authorId, to) === 0 ? { pairBase: this.services.db.messages.maxPairSeq(this.roomId, authorId, to) } : {}),
+    });
+    return id;
+  }
+
+  /** Every input reaches the world through here, so the replay log's size is known. */
+  private enqueue(input: SimInput): void {
+    this.inputsSinceCheckpoint++;
+    this.sim.enqueue(input);
+  }
+
+  // ---- the tick ----------------------------------------------------------------------------
+
+  /** One step: world → outbox (stored batch) → state. Only what was stored becomes visible. */
+  tick(): TickOutcome {
+    const started = performance.now();
+    try {
+      if (this.sim.tick % REPLAY_WINDOW_TICKS === 0 || this.inputsSinceCheckpoint > MAX_LOGGED_INPUTS) {
+        this.checkpoint = this.sim.checkpoint();
+        this.inputsSinceCheckpoint = 0;
+      }
+      const result = this.sim.step();
+      for (const { input, error } of result.rejected) {
+        if (input.kind === "say") this.outbox.refuse(input.id, input.participantId, errorRef("send_message", input), error);
+        else if (input.kind === "typing" || input.kind === "amend") this.port.notify(input.participantId, { ...error, ref: input.kind });
+        else this.services.log.warn({ room: this.roomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");
+      }
+      const stored = this.outbox.flush(result, this.sim);
+      this.updatePresence(Date.now());
+      syncState(this.state, this.sim, result, stored, this.members);
+      const views: ViewChange[] = [];
+      for (const message of stored.appended) if (message.to !== "") views.push(...this.direct.append(message));
+      for (const message of stored.amended) if (message.to !== "") this.direct.update(message);
+      return { views, updated: stored.amended };
+    } finally {
+      this.tickStats.record(performance.now() - started);
+    }
+  }
+
+  /** Online ↔ away by the time since each participant's last input; offline is the transport's to say. */
+  private updatePresence(now: number): void {
+    const awayMs = this.services.config.awayS * 1000;
+    for (const member of this.members.values()) {
+      if (member.status === "online" && now - member.lastInputAt >= awayMs) member.status = "away";
+    }
+  }
+
+  // ---- what the rest of the server asks ----------------------------------------------------
+
+  roleChanged(participantId: string, role: string): void {
+    const member = this.members.get(participantId);
+    if (member) {
+      member.role = role;
+      member.trust = trustOf(role);
+    }
+    const participant = this.state.participants.get(participantId);
+    if (participant) {
+      participant.role = role;
+      participant.trust = trustOf(role);
+    }
+  }
+
+  roomChanged(room: RoomData): void {
+    this.state.name = room.name;
+    this.state.topic = room.topic;
+  }
+
+  /** REST senders still waiting: the room must not stop under them. */
+  get storing(): boolean {
+    return this.outbox.pending > 0;
+  }
+
+  replayRecord(): ReplayRecord {
+    return { options: this.simOptions, snapshot: this.checkpoint, log: this.sim.log ?? [], now: this.sim.snapshot() };
+  }
+
+  stats(sockets: number, reset = false): RoomStats {
+    const tickMs = this.tickStats.summary();
+    if (reset) this.tickStats.reset();
+    return { tick: this.sim.tick, participants: this.members.size, sockets, tickMs };
+  }
+
+  /** Stopping for good: nobody waits forever, nothing more is taken in. */
+  close(): void {
+    this.closed = true;
+    this.outbox.close();
+  }
+}
