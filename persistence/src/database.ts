@@ -5,6 +5,7 @@ import { migrate } from "./migrations.ts";
 import { RoleRepo } from "./roles.ts";
 import { RoomRepo } from "./rooms.ts";
 import { SanctionRepo } from "./sanctions.ts";
+import { SearchRepo } from "./search.ts";
 import { SessionRepo } from "./sessions.ts";
 import { SettingsRepo } from "./settings.ts";
 import { UserRepo } from "./users.ts";
@@ -16,6 +17,7 @@ export interface MeshDatabase {
   rooms: RoomRepo;
   sanctions: SanctionRepo;
   messages: MessageRepo;
+  search: SearchRepo;
   roles: RoleRepo;
   settings: SettingsRepo;
   audit: AuditLog;
@@ -45,6 +47,7 @@ export function openDatabase(file: string): MeshDatabase {
     rooms: new RoomRepo(sqlite),
     sanctions: new SanctionRepo(sqlite),
     messages: new MessageRepo(sqlite),
+    search: new SearchRepo(sqlite),
     roles: new RoleRepo(sqlite),
     settings: new SettingsRepo(sqlite),
     audit: new AuditLog(sqlite),

@@ -13,6 +13,7 @@ export {
   type ThreadSummary,
 } from "./messages.ts";
 export { pairOf } from "./message-rows.ts";
+export { SearchRepo, type SearchHit, type SearchScope } from "./search.ts";
 export { RoleRepo, type NewRole } from "./roles.ts";
 export { SettingsRepo } from "./settings.ts";
 export {

@@ -1,0 +1,131 @@
+import type { MessageData } from "@mesh/schema";
+import { describe, expect, it } from "vitest";
+import type { MeshDatabase } from "./database.ts";
+import { literalQuery, type SearchScope } from "./search.ts";
+import { message, useTempDatabases } from "./test-support.ts";
+
+const temp = useTempDatabases();
+
+const everywhere: SearchScope = { participantId: "u1", roomIds: ["lobby", "garden"], limit: 50, offset: 0 };
+
+function ids(db: MeshDatabase, q: string, scope: Partial<SearchScope> = {}): string[] {
+  const found = db.search.search(q, { ...everywhere, ...scope });
+  if (!found.ok) throw new Error(found.error.message);
+  return found.value.map((hit) => hit.message.id);
+}
+
+function withTexts(...texts: string[]): MeshDatabase {
+  const db = temp.open();
+  db.messages.appendBatch(texts.map((text, i) => message({ seq: i + 1, text, id: `t${i + 1}` })));
+  return db;
+}
+
+describe("literalQuery", () => {
+  it("quotes every term, doubles inner quotes and drops terms under 3 code points", () => {
+    expect(literalQuery('say "hi" to NEAR(a b) 👩‍👩‍👧 ok')).toBe('"say" AND """hi""" AND "NEAR(a" AND "👩‍👩‍👧"');
+    expect(literalQuery("a bc \u0000 ")).toBeUndefined();
+    expect(literalQuery("")).toBeUndefined();
+  });
+});
+
+describe("SearchRepo", () => {
+  it("finds every term anywhere in a word, ignoring case, best match first", () => {
+    const db = withTexts("the Quarterly report is ready", "report: quarterly numbers, quarterly plans", "unrelated");
+    expect(ids(db, "QUARTER report")).toEqual(["t2", "t1"]);
+    expect(ids(db, "quarterly missing")).toEqual([]);
+    const found = db.search.search("quarterly", everywhere);
+    expect(found.ok && found.value[0].rank < found.value[1].rank).toBe(true);
+    expect(found.ok && found.value[0].message).toEqual(db.messages.get("t2"));
+  });
+
+  it("ranks equal matches newest first, and pages with limit and offset", () => {
+    const db = withTexts("same words", "same words", "same words");
+    expect(ids(db, "same words")).toEqual(["t3", "t2", "t1"]);
+    expect(ids(db, "same words", { limit: 1, offset: 1 })).toEqual(["t2"]);
+    expect(ids(db, "same words", { limit: -1 })).toEqual([]);
+  });
+
+  it("refuses a query with no term of 3 characters, and ignores the short ones otherwise", () => {
+    const db = withTexts("hello world");
+    expect(db.search.search("a is", everywhere)).toEqual({
+      ok: false,
+      error: { code: "bad_input", message: "search terms need at least 3 characters" },
+    });
+    expect(db.search.search("   ", everywhere).ok).toBe(false);
+    expect(ids(db, "a world")).toEqual(["t1"]);
+  });
+
+  it.each([
+    ['"'], ['""'], ["*"], ["abc*"], ["NEAR(a b)"], ["abc OR def"], ["text:abc"], ['"unbalanced'], ["^abc"],
+    ["-abc"], ["abc AND"], ["(abc"], ["abc)"], ["NOT abc"], ["\u0000abc"], ["abc\u0000def"], ["\uD800abc"],
+  ])("never throws on FTS syntax as a query: %j", (q) => {
+    const db = withTexts("abc def");
+    expect(() => db.search.search(q, everywhere)).not.toThrow();
+  });
+
+  it.each([
+    ['NEAR("x"'],
+    ["'; DROP TABLE messages; --"],
+    ['say "hello" OR *'],
+    ["col:value ^start -minus"],
+  ])("finds stored FTS or SQL syntax by searching for it as text: %j", (text) => {
+    const db = withTexts(text, "something else");
+    expect(ids(db, text)).toEqual(["t1"]);
+    expect(db.messages.count("lobby")).toBe(2);
+  });
+
+  it.each([
+    ["an emoji ZWJ sequence", "family 👩‍👩‍👧 photo", "👩‍👩‍👧"],
+    ["Hebrew", "שלום עולם", "עולם"],
+    ["Arabic", "مرحبا بالعالم", "مرحبا"],
+    ["a combining mark", "un cafe\u0301 noir", "cafe\u0301"],
+  ])("round-trips and finds %s", (_name, text, q) => {
+    const db = withTexts(text, "plain");
+    expect(db.messages.get("t1")?.text).toBe(text);
+    expect(ids(db, q)).toEqual(["t1"]);
+  });
+
+  it("ignores diacritics either way", () => {
+    const db = withTexts("café au lait", "cafe\u0301 noir", "cafe creme");
+    expect(ids(db, "café").sort()).toEqual(["t1", "t2", "t3"]);
+  });
+
+  it("no longer finds a deleted message, and finds an edited one by its new text only", () => {
+    const db = withTexts("original wording", "kept wording");
+    const [first, second] = db.messages.page("lobby", { limit: 2 });
+    db.messages.updateBatch([
+      { ...first, text: "revised phrasing", editedTs: 1 },
+      { ...second, text: "", deleted: true, reactions: {}, attachments: [] },
+    ]);
+    expect(ids(db, "original")).toEqual([]);
+    expect(ids(db, "revised")).toEqual(["t1"]);
+    expect(ids(db, "wording")).toEqual([]);
+    // A reaction does not touch the index.
+    db.messages.updateBatch([{ ...first, text: "revised phrasing", editedTs: 1, reactions: { "👍": ["u2"] } }]);
+    expect(ids(db, "revised")).toEqual(["t1"]);
+  });
+
+  it("searches only the given rooms, and only one room when asked", () => {
+    const db = temp.open();
+    db.messages.appendBatch([
+      message({ seq: 1, id: "lobby", text: "needle here" }),
+      message({ seq: 1, id: "garden", roomId: "garden", text: "needle there" }),
+      message({ seq: 1, id: "secret", roomId: "vault", text: "needle hidden" }),
+    ]);
+    expect(ids(db, "needle").sort()).toEqual(["garden", "lobby"]);
+    expect(ids(db, "needle", { room: "garden" })).toEqual(["garden"]);
+    expect(ids(db, "needle", { room: "vault" })).toEqual([]);
+    expect(ids(db, "needle", { roomIds: [] })).toEqual([]);
+  });
+
+  it("finds DMs only for their author and recipient, in any room unless one is given", () => {
+    const db = temp.open();
+    const dm = (id: string, from: string, to: string, roomId = "lobby"): MessageData =>
+      message({ seq: 1, id, authorId: from, to, roomId, text: `needle ${id}` });
+    db.messages.appendBatch([dm("sent", "u1", "u2"), dm("got", "u3", "u1", "vault"), dm("theirs", "u2", "u3")]);
+    expect(ids(db, "needle").sort()).toEqual(["got", "sent"]);
+    expect(ids(db, "needle", { participantId: "u2", roomIds: [] }).sort()).toEqual(["sent", "theirs"]);
+    expect(ids(db, "needle", { room: "lobby" })).toEqual(["sent"]);
+    expect(ids(db, "needle", { participantId: "" })).toEqual([]);
+  });
+});
