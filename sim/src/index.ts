@@ -18,7 +18,7 @@ export type {
   MessageChange,
   EntitySnapshot,
   InputLog,
-  ParticipantView as SimParticipantView,
+  EntityView,
   SayInput,
   SimInput,
   SimOptions,

@@ -6,7 +6,7 @@ import { restoreSnapshot, takeSnapshot } from "./snapshot.ts";
 import { createSimWorld } from "./world.ts";
 import type {
   InputLog,
-  ParticipantView,
+  EntityView,
   SimInput,
   SimOptions,
   SimSnapshot,
@@ -34,7 +34,7 @@ export interface Sim {
   /** Highest seq of a DM pair as far as the world knows (0: none yet). */
   pairSeq(a: string, b: string): number;
   has(participantId: string): boolean;
-  view(participantId: string): ParticipantView | undefined;
+  view(participantId: string): EntityView | undefined;
   participants(): IterableIterator<string>;
   entityCount(): number;
   snapshot(): SimSnapshot;

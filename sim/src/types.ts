@@ -74,7 +74,7 @@ export interface TickResult {
 }
 
 /** One participant's components as the room reads them after a step. */
-export interface ParticipantView {
+export interface EntityView {
   x: number;
   y: number;
   z: number;

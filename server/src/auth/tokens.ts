@@ -5,16 +5,14 @@ export const TOKEN_AUDIENCE = "mesh";
 export const TOKEN_ISSUER = "mesh-server";
 
 /**
- * Who a session token speaks for. The session's id is `sid`, as in the JWT: Colyseus treats an
- * auth object's `sessionId` as the socket's own id, so two tabs of one login would collide.
+ * The one identity type, from token to gate: who a session token speaks for (REST `res.locals`,
+ * a socket's `client.auth`). The session's id is `sid`, as in the JWT: Colyseus treats an auth
+ * object's `sessionId` as the socket's own id, so two tabs of one login would collide.
  */
-export interface SessionClaims {
+export interface VerifiedSession {
   userId: string;
   sid: string;
-}
-
-/** Claims of a verified token, with when it stops authenticating (ms epoch, from `exp`). */
-export interface VerifiedSession extends SessionClaims {
+  /** When the token stops authenticating (ms epoch, from `exp`). */
   expiresAt: number;
 }
 
@@ -29,7 +27,7 @@ export class TokenService {
     return this.ttlS * 1000;
   }
 
-  async sign(claims: SessionClaims, nowMs = Date.now()): Promise<string> {
+  async sign(claims: Pick<VerifiedSession, "userId" | "sid">, nowMs = Date.now()): Promise<string> {
     const iat = Math.floor(nowMs / 1000);
     return new SignJWT({ sid: claims.sid })
       .setProtectedHeader({ alg: ALGORITHM, typ: "JWT" })

@@ -6,11 +6,14 @@ import type { Services } from "../realtime/services.ts";
 import { sendError } from "./respond.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { conversationRoutes } from "./routes/conversation.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { participantRoutes } from "./routes/participants.ts";
 import { roleRoutes } from "./routes/roles.ts";
+import { roomMemberRoutes } from "./routes/room-members.ts";
 import { roomRoutes } from "./routes/rooms.ts";
 import { settingsRoutes } from "./routes/settings.ts";
+import { uploadRoutes } from "./routes/uploads.ts";
 
 const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "public");
 
@@ -36,7 +39,8 @@ export function configureApp(app: Application, services: Services): void {
     next();
   });
   app.use(express.json({ limit: MAX_FRAME_BYTES }));
-  for (const routes of [healthRoutes, authRoutes, roomRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes]) app.use(routes(services));
+  const routers = [healthRoutes, authRoutes, roomRoutes, conversationRoutes, roomMemberRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes, uploadRoutes];
+  for (const routes of routers) app.use(routes(services));
   app.use("/api", (req, res) => sendError(res, ErrorCode.NotFound, `no route ${req.method} ${req.originalUrl}`));
   app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

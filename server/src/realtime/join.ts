@@ -7,7 +7,7 @@ import { RoomUnavailableError } from "./room-registry.ts";
 import type { Services } from "./services.ts";
 
 /** Join options (SPEC §3): `room` and `token`; `protocol` is optional and checked when given. */
-export interface JoinOptions {
+export interface JoinRequest {
   room?: unknown;
   token?: unknown;
   protocol?: unknown;
@@ -20,7 +20,7 @@ export interface JoinOptions {
  * started if it is not running, so the matchmaker finds the one live instance.
  * What it returns becomes `client.auth`.
  */
-export async function authenticateJoin(services: Services, options: JoinOptions): Promise<VerifiedSession> {
+export async function authenticateJoin(services: Services, options: JoinRequest): Promise<VerifiedSession> {
   if (options.protocol !== undefined && options.protocol !== PROTOCOL_VERSION) {
     throw new ServerError(
       JoinErrorCode.ProtocolMismatch,

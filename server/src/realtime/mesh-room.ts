@@ -8,6 +8,7 @@ import {
   JoinErrorCode,
   MAX_SOCKETS_PER_PARTICIPANT,
   type MessageData,
+  type PresenceStatus,
   type Result,
   type RoomData,
   type RoomState,
@@ -17,8 +18,9 @@ import {
 import { DEFAULT_CAPACITY } from "@mesh/sim";
 import type { VerifiedSession } from "../auth/tokens.ts";
 import { IdleStop } from "./idle-stop.ts";
-import { authenticateJoin, type JoinOptions, mayEnter } from "./join.ts";
+import { authenticateJoin, type JoinRequest, mayEnter } from "./join.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
+import { roomAccess } from "./room-access.ts";
 import { RoomRuntime } from "./room-runtime.ts";
 import type { Services } from "./services.ts";
 
@@ -56,7 +58,7 @@ export function defineMeshRoom(services: Services) {
     /** The idle wait ran out during this tick's timers: stop once the tick has stored its inputs. */
     private stopAfterTick = false;
 
-    static async onAuth(_token: string, options: JoinOptions): Promise<VerifiedSession> {
+    static async onAuth(_token: string, options: JoinRequest): Promise<VerifiedSession> {
       return authenticateJoin(services, options);
     }
 
@@ -120,7 +122,7 @@ export function defineMeshRoom(services: Services) {
       log.error({ err: error, room: this.meshRoomId, method: methodName }, "room handler failed");
     }
 
-    onJoin(client: MeshSocket, options: JoinOptions): void {
+    onJoin(client: MeshSocket, options: JoinRequest): void {
       const auth = sessionOf(client);
       // onAuth checked the room named in the options; joinById must not borrow that check.
       if (options.room !== this.meshRoomId) {
@@ -205,10 +207,24 @@ export function defineMeshRoom(services: Services) {
 
     roomChanged(room: RoomData): void {
       this.runtime.roomChanged(room);
+      // Made private: whoever may no longer see it leaves now.
+      if (room.private) {
+        for (const participantId of [...this.sockets.keys()]) {
+          if (!roomAccess(services, participantId, room.id).ok) this.disconnectParticipant(participantId, CloseCode.AccessRevoked, "this room is now private");
+        }
+      }
+    }
+
+    removeParticipant(participantId: string, code: number, reason: string): void {
+      this.disconnectParticipant(participantId, code, reason);
     }
 
     online(): number {
       return this.runtime.online();
+    }
+
+    whoIsHere(): [string, PresenceStatus][] {
+      return this.runtime.presence();
     }
 
     replayRecord(): ReplayRecord {

@@ -1,5 +1,5 @@
 import type { InputLog, SimOptions, SimSnapshot } from "@mesh/sim";
-import type { MessageData, Result, RoomData } from "@mesh/schema";
+import type { MessageData, PresenceStatus, Result, RoomData } from "@mesh/schema";
 import type { TickSummary } from "./tick-stats.ts";
 
 /** Everything needed to re-run a room's last minute or two: `replay(options, snapshot, log, now.tick)` gives `now`. */
@@ -24,9 +24,13 @@ export interface LiveRoom {
   /** A REST send: through the same edge as realtime (the payload is validated there). */
   submitMessage(participantId: string, payload: unknown): Promise<Result<MessageData>>;
   roleChanged(participantId: string, role: string): void;
+  /** Close every socket the participant holds here, reconnection windows included (ban, lost access). */
+  removeParticipant(participantId: string, code: number, reason: string): void;
   /** The stored room was edited (name, topic): show it. */
   roomChanged(room: RoomData): void;
   online(): number;
+  /** Who is here and how: online, away, or offline inside the reconnection window. */
+  whoIsHere(): [string, PresenceStatus][];
   stats(reset?: boolean): RoomStats;
   replayRecord(): ReplayRecord;
   shutdown(code: number, reason: string): Promise<void>;

@@ -10,6 +10,7 @@ import {
   messageFromData,
   type MessageData,
   ok,
+  type PresenceStatus,
   type Result,
   type RoomData,
   RoomState,
@@ -165,6 +166,10 @@ export class RoomRuntime implements EdgeRoom {
 
   online(): number {
     return this.members.size;
+  }
+
+  presence(): [string, PresenceStatus][] {
+    return [...this.members].map(([id, member]) => [id, member.status]);
   }
 
   // ---- inputs ------------------------------------------------------------------------------

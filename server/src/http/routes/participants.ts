@@ -1,4 +1,4 @@
-import { assignRoleSchema, CloseCode, ErrorCode } from "@mesh/schema";
+import { assignRoleSchema, CloseCode, ErrorCode, type PresenceStatus } from "@mesh/schema";
 import { Router } from "express";
 import type { Services } from "../../realtime/services.ts";
 import { authOf, requirePermission, requireSession } from "../middleware.ts";
@@ -11,7 +11,20 @@ export function participantRoutes(services: Services): Router {
   const session = requireSession(services);
 
   router.get("/api/participants", session, requirePermission(services, "view_members"), (_req, res) => {
-    res.json({ participants: db.users.list() });
+    // Presence across running rooms: the liveliest status wins, and the rooms say where.
+    const rank = { offline: 1, away: 2, online: 3 } as const;
+    const where = new Map<string, { status: PresenceStatus; rooms: string[] }>();
+    for (const room of rooms.all()) {
+      for (const [id, status] of room.whoIsHere()) {
+        const seen = where.get(id) ?? { status, rooms: [] };
+        if (rank[status] > rank[seen.status]) seen.status = status;
+        seen.rooms.push(room.meshRoomId);
+        where.set(id, seen);
+      }
+    }
+    res.json({
+      participants: db.users.list().map((p) => ({ ...p, ...(where.get(p.id) ?? { status: "offline", rooms: [] }) })),
+    });
   });
 
   router.put("/api/participants/:id/role", session, requirePermission(services, "assign_roles"), (req, res) => {

@@ -11,6 +11,7 @@ import {
 } from "@mesh/schema";
 import { Router } from "express";
 import { roomAccess } from "../../realtime/room-access.ts";
+import { visibleRooms } from "./conversation.ts";
 import { RoomUnavailableError } from "../../realtime/room-registry.ts";
 import type { Services } from "../../realtime/services.ts";
 import { actorOf, authOf, rateLimited, requirePermission, requireSession } from "../middleware.ts";
@@ -31,8 +32,14 @@ export function roomRoutes(services: Services): Router {
     return undefined;
   };
 
+  // Only rooms the caller may see (private ones need an invitation), with their unread counts.
   router.get("/api/rooms", session, can("view_rooms"), (_req, res) => {
-    res.json({ rooms: db.rooms.list().map(withOnline) });
+    const me = authOf(res).userId;
+    const visible = visibleRooms(services, me);
+    const unread = db.reads.unread(me, visible.map((room) => room.id));
+    res.json({
+      rooms: visible.map((room) => ({ ...withOnline(room), ...(unread.get(room.id) ?? { readSeq: 0, unread: 0, mentions: 0 }) })),
+    });
   });
 
   router.post("/api/rooms", session, can("create_rooms"), (req, res) => {
@@ -63,16 +70,18 @@ export function roomRoutes(services: Services): Router {
       createdAt: Date.now(),
     });
     if (!created.ok) return sendResult(res, created);
+    // A private room's creator is its first invitee: without it they could not see what they made.
+    if (created.value.private) db.rooms.invite(created.value.id, creator.participant.id, creator.participant.id, Date.now());
     // Not started here: a room runs from its first join or REST send.
     services.audit({ actorId: authOf(res).userId, action: "room.create", target: created.value.id });
     log.info({ room: created.value.id, by: authOf(res).userId }, "room created");
     res.status(201).json(withOnline(created.value));
   });
 
-  router.get("/api/rooms/:id", session, can("view_rooms"), (req, res) => {
-    const room = db.rooms.get(req.params.id as string);
-    if (!room) return sendError(res, ErrorCode.NotFound, `no room '${req.params.id}'`);
-    res.json(withOnline(room));
+  router.get("/api/rooms/:id", session, (req, res) => {
+    const access = roomAccess(services, authOf(res).userId, req.params.id as string);
+    if (!access.ok) return sendResult(res, access);
+    res.json(withOnline(access.value));
   });
 
   router.patch("/api/rooms/:id", session, can("manage_rooms"), (req, res) => {
@@ -113,12 +122,13 @@ export function roomRoutes(services: Services): Router {
     res.json(room.replayRecord());
   });
 
-  router.get("/api/rooms/:id/messages", session, can("view_rooms"), (req, res) => {
+  router.get("/api/rooms/:id/messages", session, (req, res) => {
     const id = req.params.id as string;
     // Reads are metered too, and each page is bounded in bytes: history of long messages must
     // not let one reader push hundreds of megabytes through the event loop the rooms tick on.
-    if (rateLimited(res, services.limits.reads, actorOf(res).participant.id)) return;
-    if (!db.rooms.get(id)) return sendError(res, ErrorCode.NotFound, `no room '${id}'`);
+    if (rateLimited(res, services.limits.reads, authOf(res).userId)) return;
+    const access = roomAccess(services, authOf(res).userId, id);
+    if (!access.ok) return sendResult(res, access);
     const query = parseOr400(res, historyQuerySchema, req.query);
     if (!query) return;
     const { messages, cut } = db.messages.pageWithin(id, query, HISTORY_PAGE_BYTES);

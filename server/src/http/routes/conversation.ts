@@ -1,0 +1,108 @@
+import { HISTORY_PAGE_BYTES, type Result, type RoomData } from "@mesh/schema";
+import { type Request, type Response, Router } from "express";
+import { z } from "zod";
+import { roomAccess } from "../../realtime/room-access.ts";
+import type { Services } from "../../realtime/services.ts";
+import { authOf, rateLimited, requireSession } from "../middleware.ts";
+import { parseOr400, sendResult } from "../respond.ts";
+
+const directQuery = z.object({
+  before: z.coerce.number().int().min(1).optional(),
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const threadsQuery = z.object({
+  before: z.coerce.number().finite().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+const searchQuery = z.object({
+  q: z.string().min(1).max(500),
+  room: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+});
+const readBody = z.strictObject({ seq: z.number().int().min(0).max(2 ** 32 - 1) });
+
+/**
+ * Reading a conversation over REST: DM history (the two participants only), threads, pins,
+ * read markers and search. Every route asks roomAccess, so a private room, a ban or a role
+ * without view_rooms closes all of them at once; every read spends from the reads allowance.
+ */
+export function conversationRoutes(services: Services): Router {
+  const { db } = services;
+  const router = Router();
+  const session = requireSession(services);
+
+  /** The room the caller may see, after the read allowance; answers and returns undefined otherwise. */
+  const readable = (req: Request, res: Response): RoomData | undefined => {
+    const userId = authOf(res).userId;
+    if (rateLimited(res, services.limits.reads, userId)) return undefined;
+    const access: Result<RoomData> = roomAccess(services, userId, req.params.id as string);
+    if (!access.ok) {
+      sendResult(res, access);
+      return undefined;
+    }
+    return access.value;
+  };
+
+  router.get("/api/rooms/:id/direct/:participantId", session, (req, res) => {
+    const room = readable(req, res);
+    if (!room) return;
+    const query = parseOr400(res, directQuery, req.query);
+    if (!query) return;
+    const me = authOf(res).userId;
+    const other = req.params.participantId as string;
+    // Only ever the caller's own pair: there is no way to name someone else's conversation.
+    const { messages, cut } = db.messages.pageDirect(room.id, me, other, query, HISTORY_PAGE_BYTES);
+    const full = messages.length === query.limit;
+    const more = query.after !== undefined ? full : full && (messages[0]?.seq ?? 1) > 1;
+    res.json({ messages, hasMore: cut || more });
+  });
+
+  router.get("/api/rooms/:id/threads", session, (req, res) => {
+    const room = readable(req, res);
+    if (!room) return;
+    const query = parseOr400(res, threadsQuery, req.query);
+    if (!query) return;
+    res.json({ threads: db.messages.threads(room.id, query) });
+  });
+
+  router.get("/api/rooms/:id/pins", session, (req, res) => {
+    const room = readable(req, res);
+    if (!room) return;
+    res.json({ messages: db.messages.pins(room.id) });
+  });
+
+  router.post("/api/rooms/:id/read", session, (req, res) => {
+    const room = readable(req, res);
+    if (!room) return;
+    const body = parseOr400(res, readBody, req.body);
+    if (!body) return;
+    // Never past what exists: a marker from the future would hide the next messages as read.
+    const seq = Math.min(body.seq, db.messages.maxSeq(room.id));
+    res.json({ readSeq: db.reads.markRead(room.id, authOf(res).userId, seq, Date.now()) });
+  });
+
+  router.get("/api/search", session, (req, res) => {
+    const me = authOf(res).userId;
+    if (rateLimited(res, services.limits.reads, me)) return;
+    const query = parseOr400(res, searchQuery, req.query);
+    if (!query) return;
+    if (query.room !== undefined) {
+      const access = roomAccess(services, me, query.room);
+      if (!access.ok) return sendResult(res, access);
+    }
+    const roomIds = visibleRooms(services, me).map((room) => room.id);
+    const hits = services.db.search.search(query.q, { participantId: me, roomIds, room: query.room, limit: query.limit, offset: query.offset });
+    if (!hits.ok) return sendResult(res, hits);
+    res.json({ results: hits.value });
+  });
+
+  return router;
+}
+
+/** Every room the participant may see now (private ones only when invited or managing rooms; no bans). */
+export function visibleRooms(services: Pick<Services, "db" | "gate">, userId: string): RoomData[] {
+  const now = Date.now();
+  return services.db.rooms.list().filter((room) => roomAccess(services, userId, room.id, now).ok);
+}
