@@ -67,6 +67,7 @@ export class MessageRepo {
   private readonly countOf: Statement<string, { n: number }>;
   private readonly byId: Statement<string, MessageRow>;
   private readonly byNonce: BetterSqlite3.Statement<[string, string, string], MessageRow>;
+  private readonly latestNonces: BetterSqlite3.Statement<[string, number], { author_id: string; nonce: string }>;
   private readonly roomPages: Pages;
   private readonly threadPages: Pages;
   private readonly pairPages: Pages;
@@ -114,6 +115,10 @@ export class MessageRepo {
     );
     this.countOf = db.prepare("SELECT count(*) AS n FROM messages WHERE room_id = ? AND to_id = ''");
     this.byId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`);
+    // rowid follows insertion, so this is "the latest stored", room messages and DMs alike.
+    this.latestNonces = db.prepare(
+      "SELECT author_id, nonce FROM messages WHERE room_id = ? AND nonce <> '' ORDER BY rowid DESC LIMIT ?",
+    );
     this.byNonce = db.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages
        WHERE room_id = ? AND author_id = ? AND nonce = ? AND nonce <> ''`,
@@ -249,6 +254,11 @@ export class MessageRepo {
   findByNonce(roomId: string, authorId: string, nonce: string): MessageData | undefined {
     const row = this.byNonce.get(roomId, authorId, nonce);
     return row && toMessage(row);
+  }
+
+  /** (author, nonce) of the latest `limit` messages stored with a nonce, oldest first: a room's world starts with them. */
+  recentNonces(roomId: string, limit: number): [string, string][] {
+    return this.latestNonces.all(roomId, toLimit(limit)).reverse().map((r) => [r.author_id, r.nonce]);
   }
 
   get(id: string): MessageData | undefined {
