@@ -1,13 +1,16 @@
 import Database from "better-sqlite3";
 import { AuditLog } from "./audit.ts";
+import { InviteRepo } from "./invites.ts";
 import { MessageRepo } from "./messages.ts";
 import { migrate } from "./migrations.ts";
+import { ReadRepo } from "./read-markers.ts";
 import { RoleRepo } from "./roles.ts";
 import { RoomRepo } from "./rooms.ts";
 import { SanctionRepo } from "./sanctions.ts";
 import { SearchRepo } from "./search.ts";
 import { SessionRepo } from "./sessions.ts";
 import { SettingsRepo } from "./settings.ts";
+import { UploadRepo } from "./uploads.ts";
 import { UserRepo } from "./users.ts";
 
 export interface MeshDatabase {
@@ -15,9 +18,12 @@ export interface MeshDatabase {
   users: UserRepo;
   sessions: SessionRepo;
   rooms: RoomRepo;
+  invites: InviteRepo;
   sanctions: SanctionRepo;
   messages: MessageRepo;
   search: SearchRepo;
+  reads: ReadRepo;
+  uploads: UploadRepo;
   roles: RoleRepo;
   settings: SettingsRepo;
   audit: AuditLog;
@@ -45,9 +51,12 @@ export function openDatabase(file: string): MeshDatabase {
     users: new UserRepo(sqlite),
     sessions: new SessionRepo(sqlite),
     rooms: new RoomRepo(sqlite),
+    invites: new InviteRepo(sqlite),
     sanctions: new SanctionRepo(sqlite),
     messages: new MessageRepo(sqlite),
     search: new SearchRepo(sqlite),
+    reads: new ReadRepo(sqlite),
+    uploads: new UploadRepo(sqlite),
     roles: new RoleRepo(sqlite),
     settings: new SettingsRepo(sqlite),
     audit: new AuditLog(sqlite),

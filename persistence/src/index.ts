@@ -3,7 +3,8 @@ export { MIGRATIONS } from "./migrations.ts";
 export { UserRepo, type NewUser, type UserWithPasswordHash } from "./users.ts";
 export { SessionRepo, type NewSession } from "./sessions.ts";
 export { RoomRepo, type RoomPatch } from "./rooms.ts";
-export { SanctionRepo, type Sanction, type SanctionKind } from "./sanctions.ts";
+export { InviteRepo } from "./invites.ts";
+export { FOREVER_MS, SanctionRepo, type Sanction, type SanctionKind } from "./sanctions.ts";
 export {
   MessageRepo,
   type DirectPageQuery,
@@ -14,6 +15,8 @@ export {
 } from "./messages.ts";
 export { pairOf } from "./message-rows.ts";
 export { SearchRepo, type SearchHit, type SearchScope } from "./search.ts";
+export { ReadRepo, type ReadMarker, type UnreadCount } from "./read-markers.ts";
+export { UploadRepo, type UploadRecord } from "./uploads.ts";
 export { RoleRepo, type NewRole } from "./roles.ts";
 export { SettingsRepo } from "./settings.ts";
 export {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "./database.ts";
+import { FOREVER_MS } from "./sanctions.ts";
 import { useTempDatabases } from "./test-support.ts";
 
 const temp = useTempDatabases();
@@ -69,5 +70,36 @@ describe("SanctionRepo", () => {
     db.sanctions.impose({ roomId: "b", participantId: "u1", kind: "mute", until: 900, byId: "mod", byPriority: 700, createdAt: 1 });
     expect(db.sanctions.prune(500)).toBe(1);
     expect(db.sanctions.activeInRoom("b", 0)).toHaveLength(1);
+  });
+
+  it("lists the sanctions of one kind in force in a room", () => {
+    const db = withUsers();
+    db.users.create({ id: "u2", username: "bob", passwordHash: "h", kind: "human", role: "member" });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "ban", until: FOREVER_MS, byId: "mod", byPriority: 700, createdAt: 2 });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u2", kind: "ban", until: 500, byId: "mod", byPriority: 700, createdAt: 1 });
+    db.sanctions.impose({ roomId: "lobby", participantId: "u2", kind: "mute", until: 9000, byId: "mod", byPriority: 700, createdAt: 1 });
+    db.sanctions.impose({ roomId: "garden", participantId: "u2", kind: "ban", until: 9000, byId: "mod", byPriority: 700, createdAt: 1 });
+    expect(db.sanctions.list("lobby", "ban", 100).map((s) => s.participantId)).toEqual(["u2", "u1"]);
+    expect(db.sanctions.list("lobby", "ban", 500).map((s) => s.participantId)).toEqual(["u1"]);
+    expect(db.sanctions.list("lobby", "kick", 100)).toEqual([]);
+  });
+
+  it("holds a ban that does not end across reopening, until it is lifted", () => {
+    const db = withUsers();
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "ban", until: FOREVER_MS, byId: "mod", byPriority: 700, createdAt: 1 });
+    // Re-imposing a shorter ban does not shorten it.
+    db.sanctions.impose({ roomId: "lobby", participantId: "u1", kind: "ban", until: 5000, byId: "mod", byPriority: 700, createdAt: 2 });
+    db.close();
+    const again = openDatabase(temp.path());
+    try {
+      const farFuture = Date.UTC(2200, 0, 1);
+      expect(again.sanctions.active("lobby", "u1", "ban", farFuture)).toMatchObject({ until: FOREVER_MS, kind: "ban" });
+      expect(new Date(FOREVER_MS).getTime()).toBe(FOREVER_MS);
+      expect(again.sanctions.prune(farFuture)).toBe(0);
+      expect(again.sanctions.lift("lobby", "u1", "ban")).toBe(true);
+      expect(again.sanctions.active("lobby", "u1", "ban", 0)).toBeUndefined();
+    } finally {
+      again.close();
+    }
   });
 });

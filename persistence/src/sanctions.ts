@@ -2,6 +2,9 @@ import type BetterSqlite3 from "better-sqlite3";
 
 export type SanctionKind = "mute" | "kick" | "ban";
 
+/** The latest time a JS Date can hold (ms epoch): the `until` of a ban that does not end. */
+export const FOREVER_MS = 8_640_000_000_000_000;
+
 /** A mute, a kick's rejoin cooldown or a ban: in force in one room until `until` (ms epoch). */
 export interface Sanction {
   roomId: string;
@@ -32,6 +35,7 @@ export class SanctionRepo {
   private readonly upsert: BetterSqlite3.Statement<[SanctionRow]>;
   private readonly one: BetterSqlite3.Statement<[string, string, string, number], SanctionRow>;
   private readonly inRoom: BetterSqlite3.Statement<[string, number], SanctionRow>;
+  private readonly ofKind: BetterSqlite3.Statement<[string, string, number], SanctionRow>;
   private readonly remove: BetterSqlite3.Statement<[string, string, string]>;
   private readonly expired: BetterSqlite3.Statement<[number]>;
 
@@ -54,6 +58,9 @@ export class SanctionRepo {
       "SELECT * FROM sanctions WHERE room_id = ? AND participant_id = ? AND kind = ? AND until > ?",
     );
     this.inRoom = db.prepare("SELECT * FROM sanctions WHERE room_id = ? AND until > ? ORDER BY created_at");
+    this.ofKind = db.prepare(
+      "SELECT * FROM sanctions WHERE room_id = ? AND kind = ? AND until > ? ORDER BY created_at, participant_id",
+    );
     this.remove = db.prepare("DELETE FROM sanctions WHERE room_id = ? AND participant_id = ? AND kind = ?");
     this.expired = db.prepare("DELETE FROM sanctions WHERE until <= ?");
   }
@@ -83,6 +90,11 @@ export class SanctionRepo {
   /** Every sanction in force in a room (for a moderators' listing, which no route serves yet). */
   activeInRoom(roomId: string, nowMs: number): Sanction[] {
     return this.inRoom.all(roomId, nowMs).map(toSanction);
+  }
+
+  /** The sanctions of one kind in force in a room (e.g. its bans), oldest first. */
+  list(roomId: string, kind: SanctionKind, nowMs: number): Sanction[] {
+    return this.ofKind.all(roomId, kind, nowMs).map(toSanction);
   }
 
   lift(roomId: string, participantId: string, kind: SanctionKind): boolean {
