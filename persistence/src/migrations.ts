@@ -130,26 +130,27 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX messages_pinned ON messages (room_id, seq) WHERE pinned = 1;
 
   -- Search index over message text; it holds no copy of the text (external content, linked by
-  -- rowid). A row is indexed exactly while it is not deleted; the triggers keep it so, whoever
-  -- writes messages. secure-delete takes a row's entries out of the index instead of marking them.
+  -- rowid). Every row is indexed as it stands (a deleted one's text is '', so it adds nothing),
+  -- which keeps FTS5's own 'rebuild' and 'integrity-check' valid; the triggers keep it in step
+  -- whoever writes messages. secure-delete takes a row's entries out of the index pages instead
+  -- of adding delete markers that would leave its trigrams in the file until a merge.
   CREATE VIRTUAL TABLE messages_fts USING fts5 (
     text, content = 'messages', tokenize = 'trigram remove_diacritics 1'
   );
   INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
-  INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE deleted = 0;
-  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.deleted = 0
+  INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+  CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
   BEGIN
     INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
   END;
-  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.deleted = 0
+  CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
   BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
   END;
-  CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, deleted ON messages
-  WHEN old.text IS NOT new.text OR old.deleted IS NOT new.deleted
+  CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages WHEN old.text IS NOT new.text
   BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, text) SELECT 'delete', old.rowid, old.text WHERE old.deleted = 0;
-    INSERT INTO messages_fts (rowid, text) SELECT new.rowid, new.text WHERE new.deleted = 0;
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
   END;
 
   -- Who a room message mentions; goes with its message.

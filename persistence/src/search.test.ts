@@ -100,6 +100,10 @@ describe("SearchRepo", () => {
     expect(ids(db, "original")).toEqual([]);
     expect(ids(db, "revised")).toEqual(["t1"]);
     expect(ids(db, "wording")).toEqual([]);
+    // Deleted is deleted, even should its text have been kept.
+    db.messages.updateBatch([{ ...first, text: "revised phrasing", deleted: true }]);
+    expect(ids(db, "revised")).toEqual([]);
+    db.messages.updateBatch([{ ...first, text: "revised phrasing", deleted: false }]);
     // A reaction does not touch the index.
     db.messages.updateBatch([{ ...first, text: "revised phrasing", editedTs: 1, reactions: { "👍": ["u2"] } }]);
     expect(ids(db, "revised")).toEqual(["t1"]);
@@ -128,4 +132,28 @@ describe("SearchRepo", () => {
     expect(ids(db, "needle", { room: "lobby" })).toEqual(["sent"]);
     expect(ids(db, "needle", { participantId: "" })).toEqual([]);
   });
+
+  it("keeps the index in step with the messages through every kind of write, and through VACUUM", () => {
+    const db = withTexts("alpha one", "bravo two", "charlie three", "delta four");
+    const [a, b, c] = db.messages.page("lobby", { after: 0, limit: 3 });
+    db.messages.storeBatch({
+      appended: [message({ seq: 5, id: "t5", text: "echo five" }), message({ seq: 1, id: "g1", roomId: "garden", text: "foxtrot" })],
+      amended: [
+        { ...a, text: "alpha edited" },
+        { ...b, text: "", deleted: true },
+        { ...c, reactions: { "👍": ["u2"] }, pinned: true },
+      ],
+    });
+    db.rooms.delete("garden");
+    // 'integrity-check' with rank 1 compares the index with the messages it was built from.
+    const check = () => db.sqlite.exec("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)");
+    expect(check).not.toThrow();
+    db.sqlite.exec("VACUUM");
+    expect(check).not.toThrow();
+    expect(ids(db, "edited")).toEqual(["t1"]);
+    expect(ids(db, "echo")).toEqual(["t5"]);
+    expect(ids(db, "four")).toEqual(["t4"]);
+    expect(ids(db, "foxtrot")).toEqual([]);
+  });
 });
+
