@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import { pipeline } from "node:stream/promises";
+import { ErrorCode } from "@mesh/schema";
+import { type Request, type Response, Router } from "express";
+import { roomAccess } from "../../realtime/room-access.ts";
+import type { Services } from "../../realtime/services.ts";
+import { MULTIPART_ENVELOPE_BYTES, receiveFile } from "../../uploads/receive.ts";
+import { INLINE_TYPES } from "../../uploads/sniff.ts";
+import { UploadStore } from "../../uploads/store.ts";
+import { authOf, rateLimited, requireSession } from "../middleware.ts";
+import { sendError, sendResult } from "../respond.ts";
+
+/** Uploads into a room (multipart, one file) and downloads of them, for those who may see the room. */
+export function uploadRoutes(services: Services): Router {
+  const { db, gate, log, config } = services;
+  const router = Router();
+  const session = requireSession(services);
+  const store = new UploadStore(config.dataDir, config.uploadMaxBytes);
+  const maxBodyBytes = config.uploadMaxBytes + MULTIPART_ENVELOPE_BYTES;
+
+  /**
+   * Ahead of the session check, so even a refusal to an anonymous caller costs no reading: a
+   * declared body past the cap is refused unread, and whatever is answered while body bytes are
+   * still coming closes the connection instead of draining them.
+   */
+  const unreadBodyRefused = (req: Request, res: Response, next: () => void) => {
+    if (!req.complete) res.setHeader("Connection", "close"); // a finished upload costs a new connection; that is all
+    res.once("finish", () => {
+      if (!req.complete) req.socket.destroy();
+    });
+    if (Number(req.headers["content-length"]) > maxBodyBytes) {
+      return sendError(res, ErrorCode.PayloadTooLarge, `file over the ${config.uploadMaxBytes}-byte limit (MESH_UPLOAD_MAX_BYTES)`);
+    }
+    next();
+  };
+
+  router.post("/api/rooms/:id/uploads", unreadBodyRefused, session, async (req, res) => {
+    const roomId = req.params.id as string;
+    const userId = authOf(res).userId;
+    const access = roomAccess(services, userId, roomId);
+    if (!access.ok) return sendResult(res, access);
+    const allowed = gate.authorize(userId, "upload_files", { roomId });
+    if (!allowed.ok) return sendResult(res, allowed);
+    if (rateLimited(res, services.limits.inputs, userId)) return;
+
+    const received = await receiveFile(req, store, maxBodyBytes);
+    if (!received.ok) {
+      if (req.socket.destroyed) return; // the client went away; nothing to answer
+      return sendResult(res, received);
+    }
+    const file = received.value;
+    // Asked again at the moment of recording: the room may have gone (and its id be taken anew)
+    // or a ban come in while the bytes were arriving.
+    const still = roomAccess(services, userId, roomId);
+    const stillAllowed = still.ok ? gate.authorize(userId, "upload_files", { roomId }) : still;
+    if (!stillAllowed.ok) {
+      // Kept if another upload already shares these bytes.
+      if (db.uploads.countBySha(file.sha256) === 0) await store.remove(file.sha256);
+      return sendResult(res, stillAllowed);
+    }
+    const upload = {
+      id: randomUUID(),
+      roomId,
+      sha256: file.sha256,
+      name: file.name,
+      type: file.type,
+      size: file.size,
+      uploaderId: userId,
+      createdAt: Date.now(),
+    };
+    db.uploads.create(upload);
+    services.audit({ actorId: userId, action: "upload.create", target: upload.id, detail: { roomId, size: file.size, type: file.type } });
+    log.info({ upload: upload.id, room: roomId, by: userId, size: file.size, type: file.type }, "file uploaded");
+    res.status(201).json({ upload: { id: upload.id, name: upload.name, type: upload.type, size: upload.size } });
+  });
+
+  // GET also answers HEAD (Express routes it here); other methods fall through to 404.
+  router.get("/api/uploads/:id", session, async (req: Request, res: Response) => {
+    const userId = authOf(res).userId;
+    const id = req.params.id as string;
+    if (rateLimited(res, services.limits.reads, userId)) return;
+    // An upload in a room the caller may not see does not exist for them.
+    const missing = () => sendError(res, ErrorCode.NotFound, `no upload '${id.slice(0, 100)}'`);
+    const upload = db.uploads.get(id);
+    if (!upload || !roomAccess(services, userId, upload.roomId).ok) return missing();
+    const file = await store.read(upload.sha256);
+    if (!file) {
+      log.warn({ upload: id, sha256: upload.sha256 }, "an upload's file is missing from the uploads folder");
+      return missing();
+    }
+    const inline = INLINE_TYPES.has(upload.type);
+    res.setHeader("Content-Type", upload.type === "text/plain" ? "text/plain; charset=utf-8" : upload.type);
+    res.setHeader("Content-Length", String(file.size));
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    // Even opened directly, the bytes run no script, load nothing and share no origin.
+    res.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
+    res.setHeader("Content-Disposition", `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeRfc5987(upload.name)}`);
+    // The bytes behind an id never change.
+    res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
+    if (req.method === "HEAD") {
+      file.stream.destroy();
+      res.end();
+      return;
+    }
+    try {
+      await pipeline(file.stream, res);
+    } catch {
+      // The client went away mid-download; the stream and file are already closed.
+    }
+  });
+
+  return router;
+}
+
+/** Percent-encode for `filename*` (RFC 8187): encodeURIComponent leaves ' ( ) * as they are. */
+function encodeRfc5987(name: string): string {
+  return encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
