@@ -15,7 +15,7 @@ export {
 } from "./messages.ts";
 export { pairOf } from "./message-rows.ts";
 export { SearchRepo, type SearchHit, type SearchScope } from "./search.ts";
-export { ReadRepo, type ReadMarker, type UnreadCount } from "./read-markers.ts";
+export { ReadRepo, type UnreadCount } from "./read-markers.ts";
 export { UploadRepo, type UploadRecord } from "./uploads.ts";
 export { RoleRepo, type NewRole } from "./roles.ts";
 export { SettingsRepo } from "./settings.ts";

@@ -116,6 +116,20 @@ describe("MessageRepo", () => {
     expect(db.messages.get(original.id)).toEqual(edited);
   });
 
+  it("recentNonces gives the latest stored (author, nonce) pairs of a room, DMs included, oldest first", () => {
+    const db = temp.open();
+    db.messages.appendBatch([
+      message({ seq: 1, nonce: "a" }),
+      message({ seq: 2 }),
+      message({ seq: 1, to: "u2", nonce: "b" }),
+      message({ seq: 3, authorId: "u2", nonce: "a" }),
+      message({ seq: 1, roomId: "garden", nonce: "c" }),
+    ]);
+    expect(db.messages.recentNonces("lobby", 2)).toEqual([["u1", "b"], ["u2", "a"]]);
+    expect(db.messages.recentNonces("lobby", 10)).toEqual([["u1", "a"], ["u1", "b"], ["u2", "a"]]);
+    expect(db.messages.recentNonces("empty", 10)).toEqual([]);
+  });
+
   it("maxSeq is 0 for an empty room", () => {
     const db = temp.open();
     expect(db.messages.maxSeq("lobby")).toBe(0);

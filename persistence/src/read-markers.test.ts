@@ -21,11 +21,15 @@ describe("ReadRepo.markRead", () => {
   it("only moves forward, never past the room's last message, and returns the marker in force", () => {
     const db = withUsers();
     db.messages.appendBatch([1, 2, 3, 4, 5].map((seq) => from("u2", seq)));
-    expect(db.reads.markRead("lobby", "u1", 3, 100)).toEqual({ roomId: "lobby", participantId: "u1", seq: 3, updatedAt: 100 });
-    expect(db.reads.markRead("lobby", "u1", 2, 200)).toEqual({ roomId: "lobby", participantId: "u1", seq: 3, updatedAt: 100 });
-    expect(db.reads.markRead("lobby", "u1", 99, 300)).toMatchObject({ seq: 5, updatedAt: 300 });
-    expect(db.reads.markRead("empty", "u1", 7, 400)).toMatchObject({ seq: 0 });
-    expect(db.reads.markRead("lobby", "u2", 1, 500)).toMatchObject({ seq: 1 }); // each participant their own
+    const updatedAt = () => db.sqlite.prepare("SELECT updated_at FROM read_markers WHERE participant_id = 'u1'").pluck().get();
+    expect(db.reads.markRead("lobby", "u1", 3, 100)).toBe(3);
+    expect(db.reads.markRead("lobby", "u1", 2, 200)).toBe(3);
+    expect(updatedAt()).toBe(100);
+    expect(db.reads.markRead("lobby", "u1", 99, 300)).toBe(5);
+    expect(updatedAt()).toBe(300);
+    expect(db.reads.markRead("empty", "u2", 7, 400)).toBe(0);
+    expect(db.reads.markRead("lobby", "u2", 1, 500)).toBe(1); // each participant their own
+    expect(db.reads.unread("u1", ["lobby"]).get("lobby")?.readSeq).toBe(5);
   });
 });
 

@@ -1,13 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
 
-/** How far a participant has read a room: every room message up to `seq`. */
-export interface ReadMarker {
-  roomId: string;
-  participantId: string;
-  seq: number;
-  updatedAt: number;
-}
-
 /** What a participant has not read in one room. */
 export interface UnreadCount {
   readSeq: number;
@@ -17,13 +9,6 @@ export interface UnreadCount {
   mentions: number;
 }
 
-interface MarkerRow {
-  room_id: string;
-  participant_id: string;
-  seq: number;
-  updated_at: number;
-}
-
 interface UnreadRow {
   room_id: string;
   read_seq: number;
@@ -31,11 +16,14 @@ interface UnreadRow {
   mentions: number;
 }
 
-/** Read markers per room and participant, and the unread and mention counts they give. */
+/**
+ * Read markers: per room and participant, the room seq up to which every message counts as
+ * read. And the unread and mention counts they give.
+ */
 export class ReadRepo {
   private readonly advance: BetterSqlite3.Statement<[{ room: string; participant: string; seq: number; now: number }]>;
-  private readonly marker: BetterSqlite3.Statement<[string, string], MarkerRow>;
-  private readonly mark: (room: string, participant: string, seq: number, now: number) => ReadMarker;
+  private readonly marker: BetterSqlite3.Statement<[string, string], number>;
+  private readonly mark: (room: string, participant: string, seq: number, now: number) => number;
   private readonly counts: BetterSqlite3.Statement<[{ participant: string; rooms: string }], UnreadRow>;
 
   constructor(db: BetterSqlite3.Database) {
@@ -47,10 +35,12 @@ export class ReadRepo {
        ON CONFLICT (room_id, participant_id) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at
        WHERE excluded.seq > read_markers.seq`,
     );
-    this.marker = db.prepare("SELECT * FROM read_markers WHERE room_id = ? AND participant_id = ?");
+    this.marker = db
+      .prepare<[string, string], number>("SELECT seq FROM read_markers WHERE room_id = ? AND participant_id = ?")
+      .pluck();
     this.mark = db.transaction((room: string, participant: string, seq: number, now: number) => {
       this.advance.run({ room, participant, seq: Math.floor(seq), now });
-      return toMarker(this.marker.get(room, participant) as MarkerRow);
+      return this.marker.get(room, participant) ?? 0;
     });
     // One statement for every room: each count is a range on its own index from the marker on.
     this.counts = db.prepare(
@@ -65,8 +55,8 @@ export class ReadRepo {
     );
   }
 
-  /** Moves the marker forward to `seq` (never back, never past the room's last message); returns the one in force. */
-  markRead(roomId: string, participantId: string, seq: number, now: number): ReadMarker {
+  /** Moves the marker forward to `seq` (never back, never past the room's last message); returns the seq in force. */
+  markRead(roomId: string, participantId: string, seq: number, now: number): number {
     return this.mark(roomId, participantId, seq, now);
   }
 
@@ -75,8 +65,4 @@ export class ReadRepo {
     const rows = this.counts.all({ participant: participantId, rooms: JSON.stringify(roomIds) });
     return new Map(rows.map((row) => [row.room_id, { readSeq: row.read_seq, unread: row.unread, mentions: row.mentions }]));
   }
-}
-
-function toMarker(row: MarkerRow): ReadMarker {
-  return { roomId: row.room_id, participantId: row.participant_id, seq: row.seq, updatedAt: row.updated_at };
 }
