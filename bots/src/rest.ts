@@ -1,4 +1,12 @@
-import type { ErrorCode, MessageData, ParticipantData, RestErrorBody, RoomData } from "@mesh/schema";
+import type {
+  AttachmentData,
+  ErrorCode,
+  MessageData,
+  ParticipantData,
+  PresenceStatus,
+  RestErrorBody,
+  RoomData,
+} from "@mesh/schema";
 
 /** A REST call that failed: `status` is the HTTP status, `code` the mesh error code. */
 export class MeshRestError extends Error {
@@ -18,10 +26,82 @@ export interface Session {
 }
 
 export interface HistoryQuery {
+  /** Messages with seq below this (the latest of them); default: the latest. */
   before?: number;
+  /** Messages with seq above this, oldest first. */
   after?: number;
+  /** 1–500 (default 100); a page is also cut at 256 KiB of text, so page on while `hasMore`. */
   limit?: number;
+  /** Only this thread's replies (a thread is named by its root message's id). */
   threadId?: string;
+}
+
+export type DirectQuery = Omit<HistoryQuery, "threadId">;
+
+/** One page of history, oldest first. */
+export interface MessagePage {
+  messages: MessageData[];
+  hasMore: boolean;
+}
+
+/** A room as the room list shows it: who is online, and what the caller has not read. */
+export interface RoomListing extends RoomData {
+  online: number;
+  unread: number;
+  mentions: number;
+  readSeq: number;
+}
+
+/** A thread with at least one reply: its root, its replies that are not deleted, the latest reply's ts. */
+export interface ThreadListing {
+  root: MessageData;
+  replyCount: number;
+  lastReplyTs: number;
+}
+
+export interface SearchOptions {
+  /** Only this room (and your DMs in it). */
+  room?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface SearchResult {
+  message: MessageData;
+  /** Lower is a better match (bm25). */
+  rank: number;
+}
+
+/** A ban in force in one room, until `until` (ms epoch). */
+export interface BanRecord {
+  roomId: string;
+  participantId: string;
+  kind: "ban";
+  until: number;
+  byId: string;
+  byPriority: number;
+  createdAt: number;
+}
+
+/** A participant with presence across the running rooms (the liveliest status, and where). */
+export interface ParticipantListing extends ParticipantData {
+  status: PresenceStatus;
+  rooms: string[];
+}
+
+/** An upload's bytes and the type the server sniffed from them. */
+export interface Download {
+  bytes: Uint8Array;
+  type: string;
+}
+
+const room = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
+
+function queryString(query: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : "";
 }
 
 /** Typed access to the mesh REST API (SPEC §4). */
@@ -31,26 +111,17 @@ export class MeshRest {
     public token?: string,
   ) {}
 
+  /** A JSON request; `body` is sent as JSON, or as is when it is FormData. */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
-    let res: Response;
-    try {
-      res = await fetch(new URL(path, this.baseUrl), {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new MeshRestError(0, "network", `cannot reach ${this.baseUrl}: ${(error as Error).message}`);
-    }
+    const res = await this.fetch(method, path, body);
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-    if (!res.ok) {
-      const error = (parsed as Partial<RestErrorBody> | undefined)?.error;
-      throw new MeshRestError(res.status, error?.code ?? "internal", error?.message ?? `HTTP ${res.status}`);
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      if (res.ok) throw new MeshRestError(res.status, "internal", `${method} ${path} answered something that is not JSON`);
     }
+    if (!res.ok) throw errorOf(res, parsed);
     return parsed as T;
   }
 
@@ -74,21 +145,124 @@ export class MeshRest {
     return this.request("GET", "/api/me");
   }
 
-  rooms(): Promise<{ rooms: (RoomData & { online: number })[] }> {
+  /** Every participant, with presence (needs view_members). */
+  async participants(): Promise<ParticipantListing[]> {
+    return (await this.request<{ participants: ParticipantListing[] }>("GET", "/api/participants")).participants;
+  }
+
+  /** The rooms you may see, with online counts and your unread counts. */
+  rooms(): Promise<{ rooms: RoomListing[] }> {
     return this.request("GET", "/api/rooms");
   }
 
+  /** Room messages, oldest first (see HistoryQuery). */
   async history(roomId: string, query: HistoryQuery = {}): Promise<MessageData[]> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-    const body = await this.request<{ messages: MessageData[] }>(
-      "GET",
-      `/api/rooms/${encodeURIComponent(roomId)}/messages?${params}`,
-    );
-    return body.messages;
+    return (await this.historyPage(roomId, query)).messages;
   }
 
-  postMessage(roomId: string, message: { text: string; threadId?: string; nonce?: string }): Promise<MessageData> {
-    return this.request("POST", `/api/rooms/${encodeURIComponent(roomId)}/messages`, message);
+  historyPage(roomId: string, query: HistoryQuery = {}): Promise<MessagePage> {
+    return this.request("GET", `${room(roomId)}/messages${queryString(query)}`);
   }
+
+  /** Your DMs with one participant in a room, by their pair seq, oldest first. */
+  directHistory(roomId: string, participantId: string, query: DirectQuery = {}): Promise<MessagePage> {
+    return this.request("GET", `${room(roomId)}/direct/${encodeURIComponent(participantId)}${queryString(query)}`);
+  }
+
+  /** Threads with replies, latest reply first; `before` pages on by that reply's ts. */
+  async threads(roomId: string, query: { limit?: number; before?: number } = {}): Promise<ThreadListing[]> {
+    return (await this.request<{ threads: ThreadListing[] }>("GET", `${room(roomId)}/threads${queryString(query)}`)).threads;
+  }
+
+  /** Pinned messages of a room, by seq. */
+  async pins(roomId: string): Promise<MessageData[]> {
+    return (await this.request<{ messages: MessageData[] }>("GET", `${room(roomId)}/pins`)).messages;
+  }
+
+  /** Mark the room read up to `seq`; returns the marker now stored (never past the latest message). */
+  async markRead(roomId: string, seq: number): Promise<number> {
+    return (await this.request<{ readSeq: number }>("POST", `${room(roomId)}/read`, { seq })).readSeq;
+  }
+
+  /** Full-text search over the rooms you may read and your own DMs. */
+  async search(q: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    return (await this.request<{ results: SearchResult[] }>("GET", `/api/search${queryString({ q, ...options })}`)).results;
+  }
+
+  postMessage(
+    roomId: string,
+    message: { text: string; threadId?: string; to?: string; nonce?: string; attachments?: string[] },
+  ): Promise<MessageData> {
+    return this.request("POST", `${room(roomId)}/messages`, message);
+  }
+
+  /** Upload a file to a room; send its id in a message's `attachments`. The server sniffs the type. */
+  async upload(roomId: string, name: string, bytes: Uint8Array | Blob, type = "application/octet-stream"): Promise<AttachmentData> {
+    const blob = bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
+    const form = new FormData();
+    form.append("file", blob, name);
+    return (await this.request<{ upload: AttachmentData }>("POST", `${room(roomId)}/uploads`, form)).upload;
+  }
+
+  /** An upload's bytes. */
+  async download(uploadId: string): Promise<Download> {
+    const res = await this.fetch("GET", `/api/uploads/${encodeURIComponent(uploadId)}`);
+    if (!res.ok) {
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      throw errorOf(res, parsed);
+    }
+    return { bytes: new Uint8Array(await res.arrayBuffer()), type: res.headers.get("content-type") ?? "" };
+  }
+
+  async bans(roomId: string): Promise<BanRecord[]> {
+    return (await this.request<{ bans: BanRecord[] }>("GET", `${room(roomId)}/bans`)).bans;
+  }
+
+  /** Ban from a room for `seconds` (at least 1; `unban` lifts it); the participant leaves it at once. */
+  async ban(roomId: string, participantId: string, seconds: number): Promise<BanRecord> {
+    return (await this.request<{ ban: BanRecord }>("POST", `${room(roomId)}/bans`, { participantId, seconds })).ban;
+  }
+
+  async unban(roomId: string, participantId: string): Promise<void> {
+    await this.request("DELETE", `${room(roomId)}/bans/${encodeURIComponent(participantId)}`);
+  }
+
+  /** Ids of the participants invited to a (private) room. */
+  async invites(roomId: string): Promise<string[]> {
+    return (await this.request<{ participants: string[] }>("GET", `${room(roomId)}/invites`)).participants;
+  }
+
+  async invite(roomId: string, participantId: string): Promise<void> {
+    await this.request("POST", `${room(roomId)}/invites`, { participantId });
+  }
+
+  async uninvite(roomId: string, participantId: string): Promise<void> {
+    await this.request("DELETE", `${room(roomId)}/invites/${encodeURIComponent(participantId)}`);
+  }
+
+  private async fetch(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = {};
+    const form = body instanceof FormData;
+    // FormData sets its own content type (with the multipart boundary).
+    if (body !== undefined && !form) headers["content-type"] = "application/json";
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    try {
+      return await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers,
+        body: body === undefined ? undefined : form ? body : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new MeshRestError(0, "network", `cannot reach ${this.baseUrl}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function errorOf(res: Response, parsed: unknown): MeshRestError {
+  const error = (parsed as Partial<RestErrorBody> | undefined)?.error;
+  return new MeshRestError(res.status, error?.code ?? "internal", error?.message ?? `HTTP ${res.status}`);
 }
