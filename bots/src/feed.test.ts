@@ -1,26 +1,9 @@
 import type { MessageData } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
 import { MessageFeed } from "./feed.ts";
+import { testMessage } from "./test-messages.ts";
 
-const message = (seq: number): MessageData => ({
-  id: `m${seq}`,
-  roomId: "r",
-  seq,
-  authorId: "a",
-  authorName: "a",
-  text: `text ${seq}`,
-  threadId: "",
-  to: "",
-  ts: seq,
-  editedTs: 0,
-  deleted: false,
-  trust: "local",
-  nonce: "",
-  reactions: {},
-  attachments: [],
-  pinned: false,
-  locked: false,
-});
+const message = (seq: number): MessageData => testMessage(seq);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
 
 function harness(stored: MessageData[], lastSeq = 0) {
