@@ -32,6 +32,13 @@ function sessionOf(client: MeshSocket): VerifiedSession {
   return client.auth;
 }
 
+/**
+ * Close codes of a connection that was lost, not closed on purpose: only these get a
+ * reconnection window (the SDK retries on the same ones). A kick, ban, logout, flood or refused
+ * join closes with its own code and is final.
+ */
+const LOST_CONNECTION = new Set([1001, 1005, 1006, 4010]);
+
 /** Frames per second on one socket after which Colyseus closes it without reading further. */
 const HARD_FLOOD_PER_S = 2000;
 
@@ -149,10 +156,11 @@ export function defineMeshRoom(services: Services) {
     }
 
     /** The connection dropped without a goodbye: keep the participant (offline) while it comes back. */
-    async onDrop(client: MeshSocket): Promise<void> {
+    async onDrop(client: MeshSocket, code?: number): Promise<void> {
       const auth = client.auth;
       services.connections.remove(client);
-      if (!auth || !this.sockets.get(auth.userId)?.has(client.sessionId) || this.stopped || services.config.reconnectS === 0) {
+      const held = auth && this.sockets.get(auth.userId)?.has(client.sessionId);
+      if (!auth || !held || !LOST_CONNECTION.has(code ?? 0) || this.stopped || services.config.reconnectS === 0) {
         this.unindex(client);
         return;
       }

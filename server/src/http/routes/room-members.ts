@@ -71,7 +71,7 @@ export function roomMemberRoutes(services: Services): Router {
   router.get("/api/rooms/:id/invites", session, (req, res) => {
     const roomId = managed(req, res, "invite_to_rooms");
     if (!roomId) return;
-    res.json({ participants: db.rooms.invitees(roomId) });
+    res.json({ participants: db.invites.invitees(roomId) });
   });
 
   router.post("/api/rooms/:id/invites", session, (req, res) => {
@@ -81,7 +81,7 @@ export function roomMemberRoutes(services: Services): Router {
     if (!body) return;
     if (!db.users.get(body.participantId)) return sendError(res, ErrorCode.NotFound, `no participant '${body.participantId}'`);
     const me = authOf(res).userId;
-    db.rooms.invite(roomId, body.participantId, me, Date.now());
+    db.invites.invite(roomId, body.participantId, me, Date.now());
     services.audit({ actorId: me, action: "room.invite", target: body.participantId, detail: { room: roomId } });
     res.status(201).json({ ok: true });
   });
@@ -91,7 +91,7 @@ export function roomMemberRoutes(services: Services): Router {
     if (!roomId) return;
     const target = req.params.participantId as string;
     const me = authOf(res).userId;
-    if (!db.rooms.uninvite(roomId, target)) return sendError(res, ErrorCode.NotFound, `'${target}' is not invited`);
+    if (!db.invites.uninvite(roomId, target)) return sendError(res, ErrorCode.NotFound, `'${target}' is not invited`);
     services.audit({ actorId: me, action: "room.uninvite", target, detail: { room: roomId } });
     // Uninvited from a private room: whoever no longer may see it leaves it now.
     const room = db.rooms.get(roomId);

@@ -10,6 +10,7 @@ import {
   type RoomData,
 } from "@mesh/schema";
 import { Router } from "express";
+import { joinRefusal } from "../../realtime/moderation.ts";
 import { roomAccess } from "../../realtime/room-access.ts";
 import { visibleRooms } from "./conversation.ts";
 import { RoomUnavailableError } from "../../realtime/room-registry.ts";
@@ -71,7 +72,7 @@ export function roomRoutes(services: Services): Router {
     });
     if (!created.ok) return sendResult(res, created);
     // A private room's creator is its first invitee: without it they could not see what they made.
-    if (created.value.private) db.rooms.invite(created.value.id, creator.participant.id, creator.participant.id, Date.now());
+    if (created.value.private) db.invites.invite(created.value.id, creator.participant.id, creator.participant.id, Date.now());
     // Not started here: a room runs from its first join or REST send.
     services.audit({ actorId: authOf(res).userId, action: "room.create", target: created.value.id });
     log.info({ room: created.value.id, by: authOf(res).userId }, "room created");
@@ -144,6 +145,9 @@ export function roomRoutes(services: Services): Router {
     const userId = authOf(res).userId;
     const access = roomAccess(services, userId, id);
     if (!access.ok) return sendResult(res, access);
+    // A kick's cooldown holds at this door as at the socket's.
+    const kicked = joinRefusal(db, id, userId, Date.now());
+    if (kicked) return sendError(res, ErrorCode.Forbidden, kicked);
     // Starting a stopped room costs what a join costs: sends cannot keep hundreds of rooms running.
     if (!rooms.get(id) && rateLimited(res, services.limits.joins, userId)) return;
     let room: Awaited<ReturnType<typeof rooms.ensureOpen>>;

@@ -1,0 +1,115 @@
+import { Client, type Room } from "@colyseus/sdk";
+import { PROTOCOL_VERSION, ROOM_TYPE, RoomState } from "@mesh/schema";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorsOf, registerUser, restRefusal, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
+
+/** A plain Colyseus client that keeps the raw bytes of every frame the server sends it. */
+async function recordingClient(url: string, token: string, room: string): Promise<{ room: Room<unknown, RoomState>; frames: Buffer[] }> {
+  const colyseus = new Client(url);
+  const joined = await colyseus.joinOrCreate<RoomState>(ROOM_TYPE, { room, token, protocol: PROTOCOL_VERSION }, RoomState);
+  joined.reconnection.enabled = false;
+  const frames: Buffer[] = [];
+  const ws = (joined.connection.transport as unknown as { ws: { addEventListener(type: string, fn: (e: { data: unknown }) => void): void } }).ws;
+  ws.addEventListener("message", (event) => frames.push(Buffer.from(event.data as ArrayBuffer)));
+  await new Promise<void>((resolve) => joined.onStateChange.once(() => resolve()));
+  return { room: joined, frames };
+}
+
+describe("direct messages", () => {
+  let server: TestServer;
+  let ann: TestUser;
+  let ben: TestUser;
+  let eve: TestUser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ann = await registerUser(server.url, "ann");
+    ben = await registerUser(server.url, "ben");
+    eve = await registerUser(server.url, "eve");
+  });
+  afterAll(() => server.stop());
+
+  it("reach only their two participants, numbered per pair, never in room messages or anyone else's bytes", async () => {
+    const a = await ann.client.join("lobby");
+    const b = await ben.client.join("lobby");
+    const spy = await recordingClient(server.url, eve.token, "lobby");
+    await waitFor("all three present", () => a.state.participants.size === 3 && spy.room.state.participants?.size === 3);
+
+    a.send("public hello");
+    const secret = `the-secret-${"x".repeat(20)}-${Date.now()}`;
+    a.sendRaw("send_message", { text: secret, to: ben.participant.id, nonce: "dm-1" });
+    b.sendRaw("send_message", { text: `${secret}-reply`, to: ann.participant.id, nonce: "dm-2" });
+    a.send("public after");
+
+    await waitFor("ben holds both DMs", () => b.state.direct?.length === 2);
+    await waitFor("ann holds both DMs", () => a.state.direct?.length === 2);
+    const dms = [...b.state.direct].map((m) => [m.text, m.seq, m.authorId, m.to]);
+    expect(dms).toEqual([
+      [secret, 1, ann.participant.id, ben.participant.id],
+      [`${secret}-reply`, 2, ben.participant.id, ann.participant.id],
+    ]);
+    // The room's seq has no holes where the DMs went.
+    await waitFor("both public messages", () => a.state.messages.length === 2);
+    expect([...a.state.messages].map((m) => [m.text, m.seq])).toEqual([
+      ["public hello", 1],
+      ["public after", 2],
+    ]);
+    await ticksPass(a, 3);
+    expect(spy.room.state.direct?.length ?? 0).toBe(0);
+    expect([...spy.room.state.messages].map((m) => m.text)).toEqual(["public hello", "public after"]);
+    const everything = Buffer.concat(spy.frames);
+    expect(everything.includes(Buffer.from("public after"))).toBe(true); // the recorder does see frames
+    expect(everything.includes(Buffer.from("the-secret"))).toBe(false);
+
+    // DM history over REST: the two of them only, by pair seq.
+    const history = await ann.rest.request<{ messages: { text: string; seq: number }[] }>(
+      "GET",
+      `/api/rooms/lobby/direct/${ben.participant.id}?after=0`,
+    );
+    expect(history.messages.map((m) => [m.text, m.seq])).toEqual([
+      [secret, 1],
+      [`${secret}-reply`, 2],
+    ]);
+    const eveView = await eve.rest.request<{ messages: unknown[] }>("GET", `/api/rooms/lobby/direct/${ben.participant.id}?after=0`);
+    expect(eveView.messages).toEqual([]);
+    const roomHistory = await eve.rest.request<{ messages: { text: string }[] }>("GET", "/api/rooms/lobby/messages?after=0");
+    expect(roomHistory.messages.map((m) => m.text)).toEqual(["public hello", "public after"]);
+    spy.room.leave();
+    await a.leave();
+    await b.leave();
+  });
+
+  it("refuses a DM to someone absent, to yourself, or with a thread, with a clear error to the sender only", async () => {
+    const a = await ann.client.join("lobby");
+    const errors = errorsOf(a);
+    a.sendRaw("send_message", { text: "hi", to: eve.participant.id, nonce: "absent" });
+    a.sendRaw("send_message", { text: "hi", to: ann.participant.id, nonce: "self" });
+    a.sendRaw("send_message", { text: "hi", to: "nobody-at-all", nonce: "nobody" });
+    await waitFor("three refusals", () => errors.length >= 3);
+    expect(errors.map((e) => [e.ref, e.code])).toEqual([
+      ["send_message:absent", "not_found"],
+      ["send_message:self", "bad_input"],
+      ["send_message:nobody", "not_found"],
+    ]);
+    await ticksPass(a, 2);
+    expect(a.state.direct?.length ?? 0).toBe(2); // only the two from before
+    await a.leave();
+  });
+
+  it("a DM over REST goes to the recipient's sockets and is refused when they are not there", async () => {
+    const b = await ben.client.join("lobby");
+    const stored = await ann.rest.request<{ seq: number; to: string }>("POST", "/api/rooms/lobby/messages", {
+      text: "by rest",
+      to: ben.participant.id,
+      nonce: "rest-dm",
+    });
+    expect(stored).toMatchObject({ seq: 3, to: ben.participant.id });
+    await waitFor("ben sees it", () => [...b.state.direct].some((m) => m.text === "by rest"));
+    await b.leave();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the server sees the socket close
+    const refused = await restRefusal(
+      eve.rest.request("POST", "/api/rooms/lobby/messages", { text: "nobody home", to: ben.participant.id }),
+    );
+    expect(refused).toMatchObject({ status: 404, code: "not_found" });
+  });
+});
