@@ -11,6 +11,7 @@ import { loadOrCreateSecret } from "./auth/keys.ts";
 import { TokenService } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import { Gate } from "./gate/authorize.ts";
+import { UploadStore } from "./uploads/store.ts";
 import { configureApp } from "./http/app.ts";
 import { guardRequests } from "./http/guard.ts";
 import { KeyedRateLimiter } from "./limits.ts";
@@ -126,6 +127,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       reads: new KeyedRateLimiter(READS_PER_S, READ_BURST),
     },
     startedAt: Date.now(),
+    uploads: new UploadStore(config.dataDir, config.uploadMaxBytes),
     audit: (entry) => {
       const stored = db.audit.append(entry);
       log.info(

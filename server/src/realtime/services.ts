@@ -6,6 +6,7 @@ import type { KeyedRateLimiter } from "../limits.ts";
 import type { Logger } from "../logger.ts";
 import type { Connections } from "./connections.ts";
 import type { RoomRegistry } from "./room-registry.ts";
+import type { UploadStore } from "../uploads/store.ts";
 
 /** What rooms and routes share: built once in startServer, passed down, never global. */
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   tokens: TokenService;
   connections: Connections;
   rooms: RoomRegistry;
+  /** Uploaded files by sha256 under the data folder. */
+  uploads: UploadStore;
   /** Per participant: every input (realtime and REST together), joins, room creation and history reads; per address: auth. */
   limits: {
     inputs: KeyedRateLimiter;

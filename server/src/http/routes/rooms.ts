@@ -104,6 +104,8 @@ export function roomRoutes(services: Services): Router {
     // No instance may start while the room goes: stop the live one, then remove what is stored.
     await rooms.closeFor(id, async () => {
       await rooms.get(id)?.shutdown(CloseCode.RoomDeleted, "room deleted");
+      // Its files go with it, unless the same bytes were uploaded elsewhere too.
+      for (const sha256 of db.uploads.deleteForRoom(id)) if (db.uploads.countBySha(sha256) === 0) services.uploads.remove(sha256);
       db.rooms.delete(id);
     });
     services.audit({ actorId: authOf(res).userId, action: "room.delete", target: id });

@@ -6,7 +6,6 @@ import { roomAccess } from "../../realtime/room-access.ts";
 import type { Services } from "../../realtime/services.ts";
 import { MULTIPART_ENVELOPE_BYTES, receiveFile } from "../../uploads/receive.ts";
 import { INLINE_TYPES } from "../../uploads/sniff.ts";
-import { UploadStore } from "../../uploads/store.ts";
 import { authOf, rateLimited, requireSession } from "../middleware.ts";
 import { sendError, sendResult } from "../respond.ts";
 
@@ -15,7 +14,7 @@ export function uploadRoutes(services: Services): Router {
   const { db, gate, log, config } = services;
   const router = Router();
   const session = requireSession(services);
-  const store = new UploadStore(config.dataDir, config.uploadMaxBytes);
+  const store = services.uploads;
   const maxBodyBytes = config.uploadMaxBytes + MULTIPART_ENVELOPE_BYTES;
 
   /**
