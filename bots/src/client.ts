@@ -1,18 +1,13 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { JoinErrorCode, PROTOCOL_VERSION, ROOM_TYPE, RoomState } from "@mesh/schema";
 import { MeshRest, MeshRestError } from "./rest.ts";
-import { MeshRoom } from "./room.ts";
+import { type JoinOptions, MeshRoom } from "./room.ts";
 
 export interface ConnectOptions {
   /** The server's base URL, e.g. http://localhost:4000 */
   url: string;
   /** A session JWT (or a bot token). */
   token: string;
-}
-
-export interface JoinOptions {
-  /** Deliver every message after this seq (fetched from history); default: only new ones. */
-  since?: number;
 }
 
 /** A join the server refused: `code` is the Colyseus code (see JoinErrorCode). */
@@ -63,9 +58,7 @@ export class MeshClient {
       const { code, message } = error as { code?: number; message?: string };
       throw new MeshJoinError(code ?? 0, message ?? String(error));
     }
-    // Reconnection with resume comes with the server's support for it; until then a drop is final.
-    room.reconnection.enabled = false;
-    const mesh = new MeshRoom(roomId, participantId, room, this.rest, options.since);
+    const mesh = new MeshRoom(roomId, participantId, room, this.rest, options);
     await mesh.ready();
     return mesh;
   }

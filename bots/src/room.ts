@@ -1,66 +1,57 @@
 import { Callbacks, type Room } from "@colyseus/sdk";
 import {
-  messageToData,
   ClientMessage,
   type ErrorPayload,
+  errorRef,
   type MessageData,
+  messageToData,
   type Participant,
   type RoomState,
   ServerMessage,
 } from "@mesh/schema";
-import { MessageFeed } from "./feed.ts";
+import { RoomActions } from "./actions.ts";
+import { DirectFeeds } from "./direct-feeds.ts";
+import { Emitter } from "./emitter.ts";
+import { type FeedEvents, MessageFeed } from "./feed.ts";
+import { type ConnectionState, type ReconnectOptions, RoomLink } from "./link.ts";
+import { type ParticipantView, type PresenceEvent, toView } from "./participants.ts";
+import { PendingSends, type SendPayload } from "./pending.ts";
 import type { MeshRest } from "./rest.ts";
+import { MessageUpdates } from "./updates.ts";
 
-type Listener<T extends unknown[]> = (...args: T) => void;
-
-class Emitter<T extends unknown[]> {
-  private readonly listeners = new Set<Listener<T>>();
-  on(listener: Listener<T>): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  emit(...args: T): void {
-    for (const listener of this.listeners) listener(...args);
-  }
+/** How to join a room: where delivery starts, and how a dropped connection is resumed. */
+export interface JoinOptions {
+  /** Deliver every room message after this seq (fetched from history); default: only new ones. */
+  since?: number;
+  /** Resume dropped connections (default: on, with Colyseus's backoff); `false` makes a drop final. */
+  reconnect?: ReconnectOptions | false;
+  /** A send with no answer this long after it went out fails with code "timeout" (default 30 s). */
+  answerMs?: number;
 }
 
-export interface SendOptions {
-  threadId?: string;
-  /** Resending with the same nonce never stores a second copy. Defaults to a fresh id. */
-  nonce?: string;
-}
-
-export interface PresenceEvent {
-  kind: "join" | "leave";
-  participant: ParticipantView;
-}
-
-export interface ParticipantView {
-  id: string;
-  name: string;
-  kind: string;
-  role: string;
-  x: number;
-  y: number;
-  z: number;
-  heading: number;
-  online: boolean;
-  typing: boolean;
-  muted: boolean;
-  trust: string;
-}
-
-/** A joined mesh room: a typed mirror of its state, ordered message delivery, and actions. */
-export class MeshRoom {
+/**
+ * A joined mesh room: a typed mirror of its state, ordered delivery of room messages and DMs,
+ * message changes, actions, and a connection that resumes after a drop without losing a message.
+ */
+export class MeshRoom extends RoomActions {
   private readonly messageEvents = new Emitter<[MessageData]>();
+  private readonly updateEvents = new Emitter<[MessageData]>();
   private readonly errorEvents = new Emitter<[ErrorPayload]>();
   private readonly changeEvents = new Emitter<[RoomState]>();
   private readonly presenceEvents = new Emitter<[PresenceEvent]>();
-  /** Set when a patch added messages, so patches that only move people skip the feed. */
-  private messagesAdded = false;
   private readonly leaveEvents = new Emitter<[number, string | undefined]>();
+  private readonly dropEvents = new Emitter<[number, string | undefined]>();
+  private readonly reconnectEvents = new Emitter<[]>();
   private readonly feed: MessageFeed;
+  private readonly direct: DirectFeeds;
+  private readonly pending: PendingSends;
+  private readonly updates: MessageUpdates;
+  private readonly link: RoomLink;
   private readonly firstState: Promise<void>;
+  private started = false;
+  /** Set when a patch added messages, so patches that only move people skip the feeds. */
+  private messagesAdded = false;
+  private directAdded = false;
   private leftCode: number | undefined;
 
   constructor(
@@ -68,27 +59,60 @@ export class MeshRoom {
     readonly participantId: string,
     private readonly room: Room<unknown, RoomState>,
     rest: MeshRest,
-    since: number | undefined,
+    options: JoinOptions = {},
   ) {
+    super();
+    const feedEvents: FeedEvents = {
+      deliver: (message) => this.deliver(message),
+      lost: (from, to) => this.errorEvents.emit({ code: "internal", message: `messages ${from}..${to} are missing`, ref: "feed" }),
+      error: (error) => this.errorEvents.emit({ code: "internal", message: `history unavailable: ${String(error)}`, ref: "feed" }),
+    };
     this.feed = new MessageFeed(
-      () => (this.room.state?.messages ? this.room.state.messages.map((m) => messageToData(m, roomId)) : []),
+      () => this.roomWindow(),
       (after, limit) => rest.history(roomId, { after, limit }),
+      feedEvents,
+      options.since ?? Number.POSITIVE_INFINITY,
+    );
+    this.direct = new DirectFeeds(
+      participantId,
+      () => this.directWindow(),
       {
-        deliver: (message) => this.messageEvents.emit(message),
-        lost: (from, to) =>
-          this.errorEvents.emit({ code: "internal", message: `messages ${from}..${to} are missing`, ref: "feed" }),
-        error: (error) =>
-          this.errorEvents.emit({ code: "internal", message: `history unavailable: ${String(error)}`, ref: "feed" }),
+        after: async (counterpart, after, limit) => (await rest.directHistory(roomId, counterpart, { after, limit })).messages,
+        before: async (counterpart, before, limit) => (await rest.directHistory(roomId, counterpart, { before, limit })).messages,
       },
-      since ?? Number.POSITIVE_INFINITY,
+      feedEvents,
+    );
+    this.pending = new PendingSends(
+      participantId,
+      (payload) => this.link.send(ClientMessage.SendMessage, payload),
+      (payload) =>
+        this.errorEvents.emit({
+          code: "internal",
+          message: "no answer to this message; it may not have been stored",
+          ref: errorRef(ClientMessage.SendMessage, payload),
+        }),
+      options.answerMs,
+    );
+    this.updates = new MessageUpdates(
+      (message) => (message.to === "" ? message.seq <= this.feed.lastSeq : this.direct.delivered(message)),
+      (message) => this.updateEvents.emit(message),
+    );
+    this.link = new RoomLink(
+      room,
+      {
+        drop: (code, reason) => this.dropped(code, reason),
+        resume: () => this.resumed(),
+        close: (code, reason) => this.closed(code, reason),
+      },
+      options.reconnect,
     );
     this.firstState = new Promise((resolve) => {
       this.room.onStateChange.once(() => {
-        // Without `since`, delivery starts after what the room already showed at join.
-        if (this.feed.lastSeq === Number.POSITIVE_INFINITY) {
-          const seqs = this.room.state.messages.map((m) => m.seq);
-          this.feed.lastSeq = seqs.length ? Math.max(...seqs) : 0;
-        }
+        // Delivery starts after what the room already showed at join, unless `since` says otherwise.
+        if (this.feed.lastSeq === Number.POSITIVE_INFINITY) this.feed.lastSeq = Math.max(0, ...this.room.state.messages.map((m) => m.seq));
+        this.direct.start();
+        this.started = true;
+        this.feed.notify();
         resolve();
       });
     });
@@ -98,6 +122,9 @@ export class MeshRoom {
     callbacks.onAdd("messages", () => {
       this.messagesAdded = true;
     });
+    callbacks.onAdd("direct", () => {
+      this.directAdded = true;
+    });
     callbacks.onAdd("participants", (participant) => {
       this.presenceEvents.emit({ kind: "join", participant: toView(participant) });
     });
@@ -105,18 +132,25 @@ export class MeshRoom {
       this.presenceEvents.emit({ kind: "leave", participant: toView(participant) });
     });
     this.room.onStateChange((state) => {
-      if (this.messagesAdded && this.feed.lastSeq !== Number.POSITIVE_INFINITY) {
+      // Order matters: a patch makes earlier updates part of the window; a resync then resumes.
+      this.updates.stateApplied();
+      this.link.stateApplied();
+      if (this.started && this.messagesAdded) {
         this.messagesAdded = false;
         this.feed.notify();
       }
+      if (this.started && this.directAdded) {
+        this.directAdded = false;
+        this.direct.notify();
+      }
       this.changeEvents.emit(state);
     });
-    this.room.onMessage(ServerMessage.Error, (payload: ErrorPayload) => this.errorEvents.emit(payload));
-    this.room.onMessage(ServerMessage.Order, () => {});
-    this.room.onLeave((code, reason) => {
-      this.leftCode = code;
-      this.leaveEvents.emit(code, reason);
+    this.room.onMessage(ServerMessage.Error, (payload: ErrorPayload) => {
+      this.pending.fail(payload);
+      this.errorEvents.emit(payload);
     });
+    this.room.onMessage(ServerMessage.MessageUpdated, (message: MessageData) => this.updates.receive(message));
+    this.room.onMessage(ServerMessage.Order, () => {});
   }
 
   /** Resolves once the first full state has arrived. */
@@ -132,9 +166,24 @@ export class MeshRoom {
     return this.room.state?.tick ?? 0;
   }
 
-  /** The close code if the server closed this connection, else undefined. */
+  /** "open", "reconnecting" (dropped; sends wait and go once it is back) or "closed". */
+  get connectionState(): ConnectionState {
+    return this.link.state;
+  }
+
+  /** The close code once the room is closed, else undefined (1006: a drop that could not be resumed). */
   get closedWith(): number | undefined {
     return this.leftCode;
+  }
+
+  /** The last room seq delivered: join again with `{ since: lastSeq }` to continue where this left off. */
+  get lastSeq(): number {
+    return this.feed.lastSeq;
+  }
+
+  /** Sends still waiting for their stored message or an error. */
+  get pendingSends(): number {
+    return this.pending.size;
   }
 
   participant(id: string): ParticipantView | undefined {
@@ -146,9 +195,27 @@ export class MeshRoom {
     return this.room.state?.participants ? [...this.room.state.participants.values()].map(toView) : [];
   }
 
-  /** Every room message, exactly once, in seq order (gaps are fetched from history). */
+  /** The synced room messages (the latest 100 at most), oldest first, with changes announced so far. */
+  messages(): MessageData[] {
+    return this.roomWindow().map((m) => this.updates.latest(m));
+  }
+
+  /** Your synced DMs (the latest 100 over all counterparts), with changes announced so far. */
+  directMessages(): MessageData[] {
+    return this.directWindow().map((m) => this.updates.latest(m));
+  }
+
+  /**
+   * Every room message and every DM of yours, exactly once: room messages in seq order, DMs
+   * in pair-seq order per counterpart (a DM has `to` set). Gaps are fetched from history.
+   */
   onMessage(listener: (message: MessageData) => void): () => void {
     return this.messageEvents.on(listener);
+  }
+
+  /** A message changed (edit, delete, reaction, pin, lock): its whole new version, after the message itself. */
+  onUpdate(listener: (message: MessageData) => void): () => void {
+    return this.updateEvents.on(listener);
   }
 
   onError(listener: (error: ErrorPayload) => void): () => void {
@@ -164,88 +231,72 @@ export class MeshRoom {
     return this.changeEvents.on(listener);
   }
 
+  /** The connection was lost and is being resumed; sends made meanwhile wait. */
+  onDrop(listener: (code: number, reason?: string) => void): () => void {
+    return this.dropEvents.on(listener);
+  }
+
+  /** The connection is back: pending sends went again and missed messages are being fetched. */
+  onReconnect(listener: () => void): () => void {
+    return this.reconnectEvents.on(listener);
+  }
+
+  /** The room is closed for good: by the server (its close code), by `leave`, or a failed resume (1006). */
   onLeave(listener: (code: number, reason?: string) => void): () => void {
     return this.leaveEvents.on(listener);
   }
 
-  /** Send a room message; returns its nonce. */
-  send(text: string, options: SendOptions = {}): string {
-    const nonce = options.nonce ?? globalThis.crypto.randomUUID();
-    this.room.send(ClientMessage.SendMessage, { text, nonce, ...(options.threadId ? { threadId: options.threadId } : {}) });
-    return nonce;
+  protected transmit(type: string, payload: unknown): void {
+    this.link.send(type, payload);
   }
 
-  /** Send and resolve with the stored message once it is delivered back (durable by then). */
-  sendAndWait(text: string, options: SendOptions = {}, timeoutMs = 10_000): Promise<MessageData> {
-    const nonce = options.nonce ?? globalThis.crypto.randomUUID();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off();
-        offError();
-        reject(new Error(`message ${nonce} not seen within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const off = this.onMessage((message) => {
-        if (message.nonce !== nonce || message.authorId !== this.participantId) return;
-        clearTimeout(timer);
-        off();
-        offError();
-        resolve(message);
-      });
-      const offError = this.onError((error) => {
-        if (error.ref !== `${ClientMessage.SendMessage}:${nonce}`) return;
-        clearTimeout(timer);
-        off();
-        offError();
-        reject(new Error(`${error.code}: ${error.message}`));
-      });
-      this.send(text, { ...options, nonce });
-    });
-  }
-
-  moveTo(x: number, z: number): void {
-    this.room.send(ClientMessage.Move, { x, z });
-  }
-
-  typing(on: boolean): void {
-    this.room.send(ClientMessage.Typing, { on });
-  }
-
-  kick(participantId: string): void {
-    this.room.send(ClientMessage.Kick, { participantId });
-  }
-
-  mute(participantId: string, seconds: number): void {
-    this.room.send(ClientMessage.Mute, { participantId, seconds });
-  }
-
-  /** Send any message type with any payload (for tools and tests of the server's validation). */
-  sendRaw(type: string, payload: unknown): void {
-    this.room.send(type, payload);
+  protected submitSend(payload: SendPayload): Promise<MessageData> {
+    return this.pending.submit(payload);
   }
 
   /** Resolves once every message seen so far has been delivered to listeners. */
-  settled(): Promise<void> {
-    return this.feed.settled();
+  async settled(): Promise<void> {
+    await Promise.all([this.feed.settled(), this.direct.settled()]);
   }
 
   async leave(): Promise<void> {
-    if (this.leftCode === undefined) await this.room.leave(true);
+    await this.link.leave();
   }
-}
 
-function toView(p: Participant): ParticipantView {
-  return {
-    id: p.id,
-    name: p.name,
-    kind: p.kind,
-    role: p.role,
-    x: p.x,
-    y: p.y,
-    z: p.z,
-    heading: p.heading,
-    online: p.online,
-    typing: p.typing,
-    muted: p.muted,
-    trust: p.trust,
-  };
+  private deliver(message: MessageData): void {
+    this.pending.settle(message);
+    this.messageEvents.emit(message);
+    this.updates.released(message);
+  }
+
+  private roomWindow(): MessageData[] {
+    return this.room.state?.messages ? this.room.state.messages.map((m) => messageToData(m, this.roomId)) : [];
+  }
+
+  private directWindow(): MessageData[] {
+    return this.room.state?.direct ? this.room.state.direct.map((m) => messageToData(m, this.roomId)) : [];
+  }
+
+  private dropped(code: number, reason: string | undefined): void {
+    this.pending.pause();
+    this.updates.remember([...this.roomWindow(), ...this.directWindow()]);
+    this.dropEvents.emit(code, reason);
+  }
+
+  /** Back, with the full state applied: deliver what was missed, report what changed, resend. */
+  private resumed(): void {
+    this.messagesAdded = false;
+    this.directAdded = false;
+    this.feed.notify();
+    this.direct.notify();
+    this.updates.reconcile([...this.roomWindow(), ...this.directWindow()]);
+    this.pending.resume();
+    this.reconnectEvents.emit();
+  }
+
+  private closed(code: number, reason: string | undefined): void {
+    this.leftCode = code;
+    this.pending.close(`the room closed (${code}${reason ? `: ${reason}` : ""})`);
+    this.leaveEvents.emit(code, reason);
+  }
 }
