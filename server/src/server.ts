@@ -5,6 +5,7 @@ import path from "node:path";
 import { matchMaker, Server } from "@colyseus/core";
 import { Encoder } from "@colyseus/schema";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import { WebSocket as NodeWebSocket } from "ws";
 import { openDatabase } from "@mesh/persistence";
 import { CloseCode, DEFAULT_ROOM_ID, DEFAULT_ROOM_SIZE, MAX_FRAME_BYTES, ROOM_TYPE } from "@mesh/schema";
 import { loadOrCreateSecret } from "./auth/keys.ts";
@@ -21,6 +22,11 @@ import { defineMeshRoom } from "./realtime/mesh-room.ts";
 import { openRoom } from "./realtime/open-room.ts";
 import { RoomRegistry } from "./realtime/room-registry.ts";
 import type { Services } from "./realtime/services.ts";
+
+// Colyseus core checks `client.readyState !== WebSocket.OPEN` when a client reconnects: a global
+// only Node 22 has. On Node 20 every reconnection would fail with a ReferenceError without this.
+const globals = globalThis as { WebSocket?: unknown };
+globals.WebSocket ??= NodeWebSocket;
 
 export interface RunningServer {
   url: string;
