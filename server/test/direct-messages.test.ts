@@ -96,6 +96,30 @@ describe("direct messages", () => {
     await a.leave();
   });
 
+  it("a burst of more DMs than the window in one tick: the room keeps ticking and the SDK still gets every one, in order", async () => {
+    const a = await ann.client.join("lobby");
+    const b = await ben.client.join("lobby");
+    const got: number[] = [];
+    b.onMessage((m) => {
+      if (m.to === ben.participant.id && m.text.startsWith("burst ")) got.push(Number(m.text.slice(6)));
+    });
+    const sentBy = (from: typeof a, to: string, tag: string) => {
+      for (let i = 0; i < 55; i++) from.sendRaw("send_message", { text: `${tag}${i}`, to, nonce: `${tag}${i}` });
+    };
+    sentBy(a, ben.participant.id, "burst ");
+    sentBy(b, ann.participant.id, "back ");
+    await waitFor("every burst DM delivered to Ben", () => got.length === 55, 10_000);
+    expect(got).toEqual(Array.from({ length: 55 }, (_, i) => i));
+    const before = b.tick;
+    await ticksPass(b, 3);
+    expect(b.tick).toBeGreaterThan(before);
+    expect(b.state.direct.length).toBeLessThanOrEqual(100);
+    // Nothing someone else may not see slipped into the window.
+    expect([...b.state.direct].every((m) => m.authorId === ben.participant.id || m.to === ben.participant.id)).toBe(true);
+    await a.leave();
+    await b.leave();
+  });
+
   it("a DM over REST goes to the recipient's sockets and is refused when they are not there", async () => {
     const b = await ben.client.join("lobby");
     const stored = await ann.rest.request<{ seq: number; to: string }>("POST", "/api/rooms/lobby/messages", {
@@ -103,7 +127,7 @@ describe("direct messages", () => {
       to: ben.participant.id,
       nonce: "rest-dm",
     });
-    expect(stored).toMatchObject({ seq: 3, to: ben.participant.id });
+    expect(stored).toMatchObject({ seq: 2 + 55 * 2 + 1, to: ben.participant.id }); // after the two and the burst
     await waitFor("ben sees it", () => [...b.state.direct].some((m) => m.text === "by rest"));
     await b.leave();
     await new Promise((resolve) => setTimeout(resolve, 300)); // the server sees the socket close

@@ -126,6 +126,37 @@ describe("reconnection without loss", () => {
     }
   });
 
+  it("a kick, ban or logout while the connection is down closes the window: the resume is refused", async () => {
+    const cases = [
+      { name: "kick", act: (id: string) => ownerRoom().then((o) => o.kick(id)) },
+      { name: "ban", act: (id: string) => ownerRoom().then((o) => o.ban(id, 60)) },
+      { name: "logout", act: async (_id: string, user: TestUser) => void (await user.rest.request("POST", "/api/auth/logout")) },
+    ];
+    let owner: Awaited<ReturnType<TestUser["client"]["join"]>> | undefined;
+    const ownerRoom = async () => {
+      owner ??= await ann.client.join("lobby");
+      return owner;
+    };
+    for (const { name, act } of cases) {
+      const target = await registerUser(server.url, `dropped-${name}`);
+      const proxy = await cuttableProxy(new URL(server.url));
+      try {
+        const room = await connect({ url: proxy.url, token: target.token }).join("lobby", { reconnect: { maxRetries: 6, minDelay: 300, maxDelay: 600 } });
+        const watcher = await ownerRoom();
+        await waitFor(`${name}: present`, () => watcher.participant(target.participant.id));
+        proxy.cut();
+        await waitFor(`${name}: offline`, () => watcher.participant(target.participant.id)?.status === "offline", 10_000);
+        await act(target.participant.id, target);
+        await waitFor(`${name}: gone at once, not after the window`, () => !watcher.participant(target.participant.id), 3_000);
+        await waitFor(`${name}: the SDK's resume refused`, () => room.connectionState === "closed", 20_000);
+        expect(watcher.participant(target.participant.id)).toBeUndefined();
+      } finally {
+        await proxy.close();
+      }
+    }
+    await owner?.leave();
+  }, 60_000);
+
   it("past the window the participant leaves as before", async () => {
     const short = await startTestServerLike();
     {

@@ -7,6 +7,7 @@ import {
   errorRef,
   JoinErrorCode,
   MAX_SOCKETS_PER_PARTICIPANT,
+  type Message,
   type MessageData,
   type PresenceStatus,
   type Result,
@@ -21,10 +22,33 @@ import { IdleStop } from "./idle-stop.ts";
 import { authenticateJoin, type JoinRequest, mayEnter } from "./join.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { roomAccess } from "./room-access.ts";
+import type { ViewChange } from "./direct-window.ts";
 import { RoomRuntime } from "./room-runtime.ts";
 import type { Services } from "./services.ts";
 
 type MeshSocket = Client<{ auth: VerifiedSession }>;
+
+/**
+ * A tick's view changes per participant, net: a DM that came and went again in the same tick (a
+ * burst of more than a window's worth) is neither added nor removed, since it has already left
+ * the state and a view cannot hold a detached instance.
+ */
+function netViewChanges(changes: readonly ViewChange[]): Map<string, { add: Set<Message>; remove: Set<Message> }> {
+  const net = new Map<string, { add: Set<Message>; remove: Set<Message> }>();
+  for (const change of changes) {
+    let entry = net.get(change.participantId);
+    if (!entry) {
+      entry = { add: new Set(), remove: new Set() };
+      net.set(change.participantId, entry);
+    }
+    for (const message of change.add) entry.add.add(message);
+    for (const message of change.remove) {
+      if (entry.add.has(message)) entry.add.delete(message);
+      else entry.remove.add(message);
+    }
+  }
+  return net;
+}
 
 /** onAuth ran before any handler sees a socket, so a joined socket always has its session. */
 function sessionOf(client: MeshSocket): VerifiedSession {
@@ -317,10 +341,10 @@ export function defineMeshRoom(services: Services) {
     private tick(): void {
       if (this.stopped) return;
       const { views, updated } = this.runtime.tick();
-      for (const change of views) {
-        for (const client of this.sockets.get(change.participantId)?.values() ?? []) {
-          for (const message of change.remove) client.view?.remove(message);
-          for (const message of change.add) client.view?.add(message);
+      for (const [participantId, { add, remove }] of netViewChanges(views)) {
+        for (const client of this.sockets.get(participantId)?.values() ?? []) {
+          for (const message of remove) client.view?.remove(message);
+          for (const message of add) client.view?.add(message);
         }
       }
       for (const message of updated) {
