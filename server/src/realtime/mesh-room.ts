@@ -1,8 +1,9 @@
-import { type Client, ErrorCode as ColyseusErrorCode, Room, ServerError } from "@colyseus/core";
+import { type Client, ErrorCode as ColyseusErrorCode, OnMessageException, Room, ServerError } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import {
   ClientMessage,
   CloseCode,
+  ErrorCode,
   type ErrorPayload,
   errorRef,
   JoinErrorCode,
@@ -151,6 +152,15 @@ export function defineMeshRoom(services: Services) {
     /** A bug in a handler or the tick costs one reply or one tick, never the room. */
     onUncaughtException(error: Error, methodName: string): void {
       log.error({ err: error, room: this.meshRoomId, method: methodName }, "room handler failed");
+      // Every input gets one outcome back: a failed handler answers its sender.
+      if (error instanceof OnMessageException) {
+        const reply: ErrorPayload = {
+          code: ErrorCode.Internal,
+          message: "the server could not handle that message",
+          ref: errorRef(String(error.type), error.payload),
+        };
+        (error.client as MeshSocket).send(ServerMessage.Error, reply);
+      }
     }
 
     onJoin(client: MeshSocket, options: JoinRequest): void {
