@@ -1,3 +1,4 @@
+import { conversationSuite } from "./conversation/index.ts";
 import { networkSuite } from "./network/index.ts";
 import { persistenceSuite } from "./persistence/index.ts";
 import { roomsSuite } from "./rooms/index.ts";
@@ -8,4 +9,4 @@ import type { BenchSuite } from "./suite.ts";
  * Every suite `npm run bench` knows, in the order they run.
  * Add new ones here, one folder each.
  */
-export const suites: readonly BenchSuite[] = [simSuite, persistenceSuite, networkSuite, roomsSuite];
+export const suites: readonly BenchSuite[] = [simSuite, persistenceSuite, conversationSuite, networkSuite, roomsSuite];
