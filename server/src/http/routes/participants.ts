@@ -1,5 +1,6 @@
 import { assignRoleSchema, CloseCode, ErrorCode, type PresenceStatus } from "@mesh/schema";
 import { Router } from "express";
+import { roomAccess } from "../../realtime/room-access.ts";
 import type { Services } from "../../realtime/services.ts";
 import { authOf, requirePermission, requireSession } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
@@ -11,10 +12,13 @@ export function participantRoutes(services: Services): Router {
   const session = requireSession(services);
 
   router.get("/api/participants", session, requirePermission(services, "view_members"), (_req, res) => {
+    // Only the rooms the caller may see: presence must not reveal a private room or who is in it.
+    const me = authOf(res).userId;
     // Presence across running rooms: the liveliest status wins, and the rooms say where.
     const rank = { offline: 1, away: 2, online: 3 } as const;
     const where = new Map<string, { status: PresenceStatus; rooms: string[] }>();
     for (const room of rooms.all()) {
+      if (!roomAccess(services, me, room.meshRoomId).ok) continue;
       for (const [id, status] of room.whoIsHere()) {
         const seen = where.get(id) ?? { status, rooms: [] };
         if (rank[status] > rank[seen.status]) seen.status = status;

@@ -91,6 +91,11 @@ export function roomMemberRoutes(services: Services): Router {
     if (!roomId) return;
     const target = req.params.participantId as string;
     const me = authOf(res).userId;
+    // Whoever may invite may uninvite, but only someone of lower rank (or themselves).
+    if (target !== me) {
+      const over = gate.authorizeOver(me, "invite_to_rooms", target, { roomId });
+      if (!over.ok) return sendResult(res, over);
+    }
     if (!db.invites.uninvite(roomId, target)) return sendError(res, ErrorCode.NotFound, `'${target}' is not invited`);
     services.audit({ actorId: me, action: "room.uninvite", target, detail: { room: roomId } });
     // Uninvited from a private room: whoever no longer may see it leaves it now.
