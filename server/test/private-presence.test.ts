@@ -48,4 +48,16 @@ describe("a private room's second paths", () => {
     await owner.rest.request("DELETE", `/api/rooms/hideout/invites/${zoe.participant.id}`);
     expect((await restRefusal(zoe.rest.request("GET", "/api/rooms/hideout"))).status).toBe(404);
   });
+
+  it("an exit into a private room is not shown to someone it does not admit", async () => {
+    await owner.rest.request("PATCH", "/api/rooms/lobby", { exits: { down: "hideout" } });
+    type Room = { id: string; exits: Record<string, string> };
+    const lobbyFor = (user: TestUser) => user.rest.request<Room>("GET", "/api/rooms/lobby");
+    expect((await lobbyFor(owner)).exits).toEqual({ down: "hideout" });
+    expect((await lobbyFor(mia)).exits).toEqual({ down: "hideout" });
+    expect((await lobbyFor(zoe)).exits).toEqual({});
+    const listed = await zoe.rest.request<{ rooms: Room[] }>("GET", "/api/rooms");
+    expect(listed.rooms.find((r) => r.id === "lobby")?.exits).toEqual({});
+    expect(listed.rooms.some((r) => r.id === "hideout")).toBe(false);
+  });
 });

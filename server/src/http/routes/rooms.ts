@@ -23,7 +23,12 @@ export function roomRoutes(services: Services): Router {
   const router = Router();
   const session = requireSession(services);
   const can = (permission: Parameters<typeof requirePermission>[1]) => requirePermission(services, permission);
-  const withOnline = (room: RoomData) => ({ ...room, online: rooms.get(room.id)?.online() ?? 0 });
+  /** A room as the caller sees it: how many are in it, and only the exits that lead somewhere they may go. */
+  const shown = (room: RoomData, viewerId: string) => ({
+    ...room,
+    exits: Object.fromEntries(Object.entries(room.exits).filter(([, to]) => roomAccess(services, viewerId, to).ok)),
+    online: rooms.get(room.id)?.online() ?? 0,
+  });
   /** Exits lead to other rooms that exist: never into the room itself or nowhere. */
   const badExit = (id: string, exits: Record<string, string> | undefined): string | undefined => {
     for (const [direction, to] of Object.entries(exits ?? {})) {
@@ -39,7 +44,7 @@ export function roomRoutes(services: Services): Router {
     const visible = visibleRooms(services, me);
     const unread = db.reads.unread(me, visible.map((room) => room.id));
     res.json({
-      rooms: visible.map((room) => ({ ...withOnline(room), ...(unread.get(room.id) ?? { readSeq: 0, unread: 0, mentions: 0 }) })),
+      rooms: visible.map((room) => ({ ...shown(room, me), ...(unread.get(room.id) ?? { readSeq: 0, unread: 0, mentions: 0 }) })),
     });
   });
 
@@ -76,13 +81,13 @@ export function roomRoutes(services: Services): Router {
     // Not started here: a room runs from its first join or REST send.
     services.audit({ actorId: authOf(res).userId, action: "room.create", target: created.value.id });
     log.info({ room: created.value.id, by: authOf(res).userId }, "room created");
-    res.status(201).json(withOnline(created.value));
+    res.status(201).json(shown(created.value, creator.participant.id));
   });
 
   router.get("/api/rooms/:id", session, (req, res) => {
     const access = roomAccess(services, authOf(res).userId, req.params.id as string);
     if (!access.ok) return sendResult(res, access);
-    res.json(withOnline(access.value));
+    res.json(shown(access.value, authOf(res).userId));
   });
 
   router.patch("/api/rooms/:id", session, can("manage_rooms"), (req, res) => {
@@ -94,7 +99,7 @@ export function roomRoutes(services: Services): Router {
     if (!updated) return sendError(res, ErrorCode.NotFound, `no room '${req.params.id}'`);
     rooms.get(updated.id)?.roomChanged(updated);
     services.audit({ actorId: authOf(res).userId, action: "room.update", target: updated.id, detail: body });
-    res.json(withOnline(updated));
+    res.json(shown(updated, authOf(res).userId));
   });
 
   router.delete("/api/rooms/:id", session, can("delete_rooms"), async (req, res) => {
