@@ -64,18 +64,21 @@ export function syncState(
     const status = members.get(id)?.status;
     if (status !== undefined && participant.status !== status) participant.status = status;
   }
-  let added = false;
+  // New messages and edits both change the window's bytes: either may push old messages out.
+  let resized = false;
   for (const message of stored.appended) {
     if (message.to !== "") continue;
     state.messages.push(messageFromData(message));
-    added = true;
+    resized = true;
   }
-  if (added) trimWindow(state.messages);
   for (const message of stored.amended) {
     if (message.to !== "") continue;
     const shown = state.messages.find((m) => m.id === message.id);
-    if (shown) updateMessage(shown, message);
+    if (!shown) continue;
+    if (shown.text !== message.text) resized = true;
+    updateMessage(shown, message);
   }
+  if (resized) trimWindow(state.messages);
 }
 
 /** Bring a synced message in line with its stored data (an edit, delete, reaction, pin or lock). */
