@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type MeshDatabase, openDatabase } from "@mesh/persistence";
+import { type MeshDatabase, openDatabase, pairOf } from "@mesh/persistence";
 import type { MessageData } from "@mesh/schema";
 import type BetterSqlite3 from "better-sqlite3";
 import { progress, type BenchLine } from "../report.ts";
 import { median, round, timeNs } from "../stats.ts";
 import type { BenchOptions } from "../suite.ts";
-import { indexNames, messagesShape, openRawDatabase, type RawRow } from "./raw-table.ts";
+import { indexNames, messagesShape, openRawDatabase, RAW_INSERT, type RawRow } from "./raw-table.ts";
 
 /** Messages written per timed round, whatever the batch size, so rounds cost about the same. */
 const MESSAGES_PER_ROUND = 2_000;
@@ -49,6 +49,10 @@ const rawRowOf = (m: MessageData): RawRow => [
   m.trust,
   m.nonce,
   JSON.stringify(m.reactions),
+  m.to === "" ? "" : pairOf(m.authorId, m.to),
+  JSON.stringify(m.attachments),
+  m.pinned ? 1 : 0,
+  m.locked ? 1 : 0,
 ];
 
 /** Both sides, each in its own file in one temp folder; `close` removes the folder. */
@@ -80,7 +84,7 @@ const rounds = (options: BenchOptions) => ({ warmup: options.quick ? 1 : 3, meas
 export const appendBench = (batch: number, options: BenchOptions): BenchLine => {
   const { mesh, raw, close } = openPair();
   try {
-    const insert = raw.prepare(`INSERT INTO messages VALUES (${Array(14).fill("?").join(", ")})`);
+    const insert = raw.prepare(RAW_INSERT);
     const begin = raw.prepare("BEGIN");
     const commit = raw.prepare("COMMIT");
     const batches = Math.ceil(MESSAGES_PER_ROUND / batch);
@@ -139,7 +143,7 @@ export const appendBench = (batch: number, options: BenchOptions): BenchLine => 
 export const perRowTxBench = (batch: number, options: BenchOptions): BenchLine => {
   const { raw, close } = openPair();
   try {
-    const insert = raw.prepare(`INSERT INTO messages VALUES (${Array(14).fill("?").join(", ")})`);
+    const insert = raw.prepare(RAW_INSERT);
     const insertAll = raw.transaction((rows: readonly RawRow[]) => {
       for (const row of rows) insert.run(row);
     });
