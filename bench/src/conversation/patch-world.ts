@@ -1,7 +1,7 @@
 import { type Client, ClientState, SchemaSerializer } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import { DEFAULT_ROOM_SIZE, MESSAGE_WINDOW, type MessageData, messageFromData, Participant, RoomState } from "@mesh/schema";
-import { DirectWindow, type ViewChange } from "@mesh/server";
+import { DirectViews, DirectWindow, type ViewChange } from "@mesh/server";
 import { lcg, timeNs } from "../stats.ts";
 import { chatLine } from "./chat-text.ts";
 
@@ -17,6 +17,7 @@ export const DM_MARK = "dm#";
  * encoder is the real one; the bytes are only counted, and the last frame kept for checks.
  */
 export class CountingSocket {
+  constructor(readonly participantId: string) {}
   state: ClientState = ClientState.JOINED;
   view: StateView | undefined;
   bytes = 0;
@@ -38,8 +39,12 @@ export interface PatchWorldOptions {
   participants: number;
   /** DMs per tick between random pairs, never involving socket 0 (the bystander). */
   dmsPerTick: number;
-  /** Give every socket its own StateView, as the room does; false leaves `view` unset. */
-  views: boolean;
+  /**
+   * "room": the room's own policy (DirectViews: sockets without DMs share one empty view, a socket
+   * gets its own with its first DM); "per-socket": every socket its own view from the start (what
+   * the room did first); "none": no view at all.
+   */
+  views: "room" | "per-socket" | "none";
 }
 
 /** A DM sent this tick: its text and the sockets of its two participants. */
@@ -63,6 +68,7 @@ export class PatchWorld {
   roomText: string | undefined;
   private readonly serializer = new SchemaSerializer<RoomState>();
   private readonly window: DirectWindow;
+  private readonly directViews = new DirectViews();
   private readonly participants: Participant[] = [];
   private readonly moves = lcg(1);
   private readonly pairs = lcg(2);
@@ -88,11 +94,12 @@ export class PatchWorld {
       participant.z = this.moves() * DEFAULT_ROOM_SIZE;
       this.state.participants.set(participant.id, participant);
       this.participants.push(participant);
-      const socket = new CountingSocket();
-      if (options.views) socket.view = new StateView();
+      const socket = new CountingSocket(participant.id);
       this.sockets.push(socket);
       // As a join does: the participant's DMs (none yet) open in the window.
-      for (const message of this.window.open(participant.id, [])) socket.view?.add(message);
+      const held = this.window.open(participant.id, []);
+      if (options.views === "room") this.directViews.show(socket, held);
+      else if (options.views === "per-socket") socket.view = new StateView();
     }
     this.serializer.reset(this.state);
   }
@@ -126,11 +133,22 @@ export class PatchWorld {
   patch(): number {
     // The fake sockets have every member applyPatches reads (state, view, raw).
     const clients = this.sockets as unknown as Client[];
-    return timeNs(() => this.serializer.applyPatches(clients, this.state));
+    if (this.options.views !== "room") return timeNs(() => this.serializer.applyPatches(clients, this.state));
+    // As the room does: views whose DMs did not change this tick ride on the shared encoding.
+    const changed = new Set(this.sent.flatMap((dm) => [`p${dm.from}`, `p${dm.to}`]));
+    return timeNs(() =>
+      this.directViews.patch(this.sockets, (socket) => socket.participantId, changed, () =>
+        this.serializer.applyPatches(clients, this.state),
+      ),
+    );
   }
 
-  /** As the room adapter does with the window's ViewChanges: remove first, then add. */
+  /** As the room adapter does with the window's ViewChanges. */
   private apply(changes: readonly ViewChange[]): void {
+    if (this.options.views === "room") {
+      this.directViews.apply(changes, (id) => [this.sockets[indexOf(id)]], (id) => this.window.holding(id));
+      return;
+    }
     for (const change of changes) {
       const view = this.sockets[indexOf(change.participantId)].view;
       for (const message of change.remove) view?.remove(message);

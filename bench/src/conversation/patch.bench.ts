@@ -38,15 +38,17 @@ const check = (c: Case): void => {
 };
 
 /**
- * SchemaSerializer.applyPatches for one room of `clients` sockets with per-socket StateViews,
- * with no DMs (the baseline), with DMs flowing, and with no StateViews at all. The worlds tick
+ * SchemaSerializer.applyPatches for one room of `clients` sockets with the room's StateView policy,
+ * with no DMs (the baseline) and with DMs flowing; for reference the same with a view per socket
+ * from the start (the first design) and with no StateViews at all. The worlds tick
  * in turn, in a rotating order, so drift hits each alike; only applyPatches is timed.
  */
 export const patchBench = (clients: number, dmRates: readonly number[], options: BenchOptions): BenchLine[] => {
   const cases: Case[] = [
-    { name: "no DMs", options: { participants: clients, dmsPerTick: 0, views: true } },
-    ...dmRates.map((dms) => ({ name: `${dms} DMs/tick`, options: { participants: clients, dmsPerTick: dms, views: true } })),
-    { name: "no views", options: { participants: clients, dmsPerTick: 0, views: false } },
+    { name: "no DMs", options: { participants: clients, dmsPerTick: 0, views: "room" as const } },
+    ...dmRates.map((dms) => ({ name: `${dms} DMs/tick`, options: { participants: clients, dmsPerTick: dms, views: "room" as const } })),
+    ...dmRates.map((dms) => ({ name: `${dms} DMs/tick, a view per socket`, options: { participants: clients, dmsPerTick: dms, views: "per-socket" as const } })),
+    { name: "no views", options: { participants: clients, dmsPerTick: 0, views: "none" as const } },
   ].map((c) => ({ ...c, world: new PatchWorld(c.options), patchMs: [], dmMs: [] }));
   const warmup = options.quick ? 10 : 20;
   const measured = options.quick ? 40 : 120;
@@ -76,7 +78,7 @@ export const patchBench = (clients: number, dmRates: readonly number[], options:
   const p50 = percentile(base.patchMs, 50);
   const p99 = percentile(base.patchMs, 99);
   const line = (c: Case): BenchLine => ({
-    bench: c.options.views ? "conversation.patch" : "conversation.patch_no_views",
+    bench: c.options.views === "room" ? "conversation.patch" : `conversation.patch_views_${c.options.views}`,
     clients,
     dms_per_tick: c.options.dmsPerTick,
     views: c.options.views,

@@ -1,5 +1,4 @@
 import { type Client, ErrorCode as ColyseusErrorCode, OnMessageException, Room, ServerError } from "@colyseus/core";
-import { StateView } from "@colyseus/schema";
 import {
   ClientMessage,
   CloseCode,
@@ -8,7 +7,6 @@ import {
   errorRef,
   JoinErrorCode,
   MAX_SOCKETS_PER_PARTICIPANT,
-  type Message,
   type MessageData,
   type PresenceStatus,
   type Result,
@@ -23,33 +21,12 @@ import { IdleStop } from "./idle-stop.ts";
 import { authenticateJoin, type JoinRequest, mayEnter } from "./join.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { roomAccess } from "./room-access.ts";
-import type { ViewChange } from "./direct-window.ts";
+import { DirectViews } from "./direct-views.ts";
 import { RoomRuntime } from "./room-runtime.ts";
 import type { Services } from "./services.ts";
 
 type MeshSocket = Client<{ auth: VerifiedSession }>;
 
-/**
- * A tick's view changes per participant, net: a DM that came and went again in the same tick (a
- * burst of more than a window's worth) is neither added nor removed, since it has already left
- * the state and a view cannot hold a detached instance.
- */
-function netViewChanges(changes: readonly ViewChange[]): Map<string, { add: Set<Message>; remove: Set<Message> }> {
-  const net = new Map<string, { add: Set<Message>; remove: Set<Message> }>();
-  for (const change of changes) {
-    let entry = net.get(change.participantId);
-    if (!entry) {
-      entry = { add: new Set(), remove: new Set() };
-      net.set(change.participantId, entry);
-    }
-    for (const message of change.add) entry.add.add(message);
-    for (const message of change.remove) {
-      if (entry.add.has(message)) entry.add.delete(message);
-      else entry.remove.add(message);
-    }
-  }
-  return net;
-}
 
 /** onAuth ran before any handler sees a socket, so a joined socket always has its session. */
 function sessionOf(client: MeshSocket): VerifiedSession {
@@ -85,6 +62,8 @@ export function defineMeshRoom(services: Services) {
     /** Reconnection windows still open, by session id: a kick or ban closes them. */
     private readonly waiting = new Map<string, ReturnType<Room["allowReconnection"]>>();
     private idleStop!: IdleStop;
+    /** Which DMs each socket's StateView holds. */
+    private readonly directViews = new DirectViews();
     /** Released (idle or deleted): takes no one in, ticks no more. */
     private stopped = false;
     /** The idle wait ran out during this tick's timers: stop once the tick has stored its inputs. */
@@ -183,10 +162,7 @@ export function defineMeshRoom(services: Services) {
       this.idleStop.cancel();
       services.connections.add(client, auth.userId, auth.sid);
       this.index(auth.userId, client);
-      // Every socket has a view: only what is added to it (the participant's DMs) is per client.
-      const view = new StateView();
-      client.view = view;
-      for (const message of this.runtime.arrive(actor)) view.add(message);
+      this.directViews.show(client, this.runtime.arrive(actor));
     }
 
     /** The connection dropped without a goodbye: keep the participant (offline) while it comes back. */
@@ -351,17 +327,23 @@ export function defineMeshRoom(services: Services) {
     private tick(): void {
       if (this.stopped) return;
       const { views, updated } = this.runtime.tick();
-      for (const [participantId, { add, remove }] of netViewChanges(views)) {
-        for (const client of this.sockets.get(participantId)?.values() ?? []) {
-          for (const message of remove) client.view?.remove(message);
-          for (const message of add) client.view?.add(message);
+      this.directViews.apply(
+        views,
+        (participantId) => this.sockets.get(participantId)?.values() ?? [],
+        (participantId) => this.runtime.directOf(participantId),
+      );
+      const changed = new Set(views.map((change) => change.participantId));
+      for (const message of updated) {
+        if (message.to === "") {
+          this.broadcast(ServerMessage.MessageUpdated, message);
+          continue;
+        }
+        for (const id of [message.authorId, message.to]) {
+          changed.add(id);
+          for (const client of this.connected(id)) client.send(ServerMessage.MessageUpdated, message);
         }
       }
-      for (const message of updated) {
-        if (message.to === "") this.broadcast(ServerMessage.MessageUpdated, message);
-        else for (const id of [message.authorId, message.to]) for (const client of this.connected(id)) client.send(ServerMessage.MessageUpdated, message);
-      }
-      this.broadcastPatch();
+      this.directViews.patch(this.clients, (client) => client.auth?.userId, changed, () => this.broadcastPatch());
       if (this.stopAfterTick) {
         this.stopAfterTick = false;
         this.stop("idle");
