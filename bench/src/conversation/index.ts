@@ -6,9 +6,9 @@ import { searchBench } from "./search.bench.ts";
 export const conversationSuite: BenchSuite = {
   name: "conversation",
   description:
-    "applyPatches per tick at 500 sockets with DMs flowing (10, 50/tick) vs none vs no StateViews; SearchRepo.search over 100k messages vs raw FTS5 MATCH and a LIKE scan",
+    "applyPatches per tick at 500 sockets with DMs flowing (1, 10, 50/tick) vs none, vs a view per socket, vs no StateViews; SearchRepo.search over 100k messages vs raw FTS5 MATCH and a LIKE scan",
   run: (options, emit) => {
-    for (const line of patchBench(500, [10, 50], options)) emit(line);
+    for (const line of patchBench(500, [1, 10, 50], options)) emit(line);
     for (const line of searchBench(options.quick ? 20_000 : 100_000, options)) emit(line);
   },
 };

@@ -47,7 +47,8 @@ export const patchBench = (clients: number, dmRates: readonly number[], options:
   const cases: Case[] = [
     { name: "no DMs", options: { participants: clients, dmsPerTick: 0, views: "room" as const } },
     ...dmRates.map((dms) => ({ name: `${dms} DMs/tick`, options: { participants: clients, dmsPerTick: dms, views: "room" as const } })),
-    ...dmRates.map((dms) => ({ name: `${dms} DMs/tick, a view per socket`, options: { participants: clients, dmsPerTick: dms, views: "per-socket" as const } })),
+    // The first design, for reference, at the middle rate only (it is slow).
+    ...dmRates.slice(1, 2).map((dms) => ({ name: `${dms} DMs/tick, a view per socket`, options: { participants: clients, dmsPerTick: dms, views: "per-socket" as const } })),
     { name: "no views", options: { participants: clients, dmsPerTick: 0, views: "none" as const } },
   ].map((c) => ({ ...c, world: new PatchWorld(c.options), patchMs: [], dmMs: [] }));
   const warmup = options.quick ? 10 : 20;
