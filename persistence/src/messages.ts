@@ -164,10 +164,13 @@ export class MessageRepo {
   /**
    * Stores a tick's writes in ONE transaction: inserts `appended`, then applies `amended` by id
    * (text, editedTs, deleted, reactions, attachments, pinned, locked; an unknown id changes
-   * nothing), keeping mentions and the search index in step. If any row breaks a constraint (a
-   * duplicate id, room or pair seq, or (room, author, nonce)) it throws and NOTHING is stored,
-   * so the caller must dedupe first. A batch that deletes a message then checkpoints the WAL,
-   * so the deleted text is not left in an old page there (see openDatabase's secure_delete).
+   * nothing), keeping mentions in step. New messages are not indexed for search here, which
+   * cost the tick many times their insert: SearchRepo.indexPending does that later, in batches;
+   * edits and deletes of messages already indexed still change the index here, at once. If any
+   * row breaks a constraint (a duplicate id, room or pair seq, or (room, author, nonce)) it
+   * throws and NOTHING is stored, so the caller must dedupe first. A batch that deletes a
+   * message then checkpoints the WAL, so the deleted text is not left in an old page there (see
+   * openDatabase's secure_delete).
    */
   storeBatch(batch: MessageBatch): void {
     if (batch.appended.length === 0 && batch.amended.length === 0) return;

@@ -14,11 +14,17 @@ function ids(db: MeshDatabase, q: string, scope: Partial<SearchScope> = {}): str
   return found.value.map((hit) => hit.message.id);
 }
 
+/** Stored and indexed, as the server's indexer leaves them a moment after the tick. */
 function withTexts(...texts: string[]): MeshDatabase {
   const db = temp.open();
   db.messages.appendBatch(texts.map((text, i) => message({ seq: i + 1, text, id: `t${i + 1}` })));
+  db.search.indexPending(Number.POSITIVE_INFINITY);
   return db;
 }
+
+/** 'integrity-check' with rank 1 compares the index with the messages it was built from. */
+const checkIndex = (db: MeshDatabase) => () =>
+  db.sqlite.exec("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)");
 
 describe("literalQuery", () => {
   it("quotes every term, doubles inner quotes and drops terms under 3 code points", () => {
@@ -116,6 +122,7 @@ describe("SearchRepo", () => {
       message({ seq: 1, id: "garden", roomId: "garden", text: "needle there" }),
       message({ seq: 1, id: "secret", roomId: "vault", text: "needle hidden" }),
     ]);
+    db.search.indexPending(10);
     expect(ids(db, "needle").sort()).toEqual(["garden", "lobby"]);
     expect(ids(db, "needle", { room: "garden" })).toEqual(["garden"]);
     expect(ids(db, "needle", { room: "vault" })).toEqual([]);
@@ -127,6 +134,7 @@ describe("SearchRepo", () => {
     const dm = (id: string, from: string, to: string, roomId = "lobby"): MessageData =>
       message({ seq: 1, id, authorId: from, to, roomId, text: `needle ${id}` });
     db.messages.appendBatch([dm("sent", "u1", "u2"), dm("got", "u3", "u1", "vault"), dm("theirs", "u2", "u3")]);
+    db.search.indexPending(10);
     expect(ids(db, "needle").sort()).toEqual(["got", "sent"]);
     expect(ids(db, "needle", { participantId: "u2", roomIds: [] }).sort()).toEqual(["sent", "theirs"]);
     expect(ids(db, "needle", { room: "lobby" })).toEqual(["sent"]);
@@ -145,8 +153,8 @@ describe("SearchRepo", () => {
       ],
     });
     db.rooms.delete("garden");
-    // 'integrity-check' with rank 1 compares the index with the messages it was built from.
-    const check = () => db.sqlite.exec("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)");
+    db.search.indexPending(10);
+    const check = checkIndex(db);
     expect(check).not.toThrow();
     db.sqlite.exec("VACUUM");
     expect(check).not.toThrow();
@@ -157,3 +165,88 @@ describe("SearchRepo", () => {
   });
 });
 
+
+describe("SearchRepo.indexPending", () => {
+  const through = (db: MeshDatabase) => db.sqlite.prepare("SELECT through FROM messages_fts_progress").pluck().get();
+
+  it("finds a stored message only once it is indexed, oldest first and at most maxRows a call", () => {
+    const db = temp.open();
+    db.messages.appendBatch([1, 2, 3].map((seq) => message({ seq, id: `t${seq}`, text: `needle ${seq}` })));
+    expect(ids(db, "needle")).toEqual([]);
+    for (const nothing of [0, -1, 0.5, Number.NaN]) expect(db.search.indexPending(nothing)).toBe(0);
+    expect(db.search.indexPending(2)).toBe(2);
+    expect(ids(db, "needle")).toEqual(["t2", "t1"]);
+    expect(db.search.indexPending(10)).toBe(1);
+    expect(ids(db, "needle")).toEqual(["t3", "t2", "t1"]);
+    expect(db.search.indexPending(10)).toBe(0);
+    expect(checkIndex(db)).not.toThrow();
+  });
+
+  it("loses nothing to a crash between storing and indexing: the next open's call indexes it", () => {
+    const db = temp.open();
+    db.messages.appendBatch([message({ seq: 1, id: "t1", text: "indexed before" })]);
+    db.search.indexPending(10);
+    db.messages.appendBatch([message({ seq: 2, id: "t2", text: "stored before the crash" })]);
+    db.sqlite.close(); // no checkpoint, no indexing: as a kill -9 leaves it
+    const again = temp.open();
+    expect(ids(again, "before")).toEqual(["t1"]);
+    expect(again.search.indexPending(10)).toBe(1);
+    expect(ids(again, "crash")).toEqual(["t2"]);
+    expect(again.search.indexPending(10)).toBe(0);
+    expect(checkIndex(again)).not.toThrow();
+  });
+
+  it("indexes a message edited or deleted before its turn as it then stands", () => {
+    const db = temp.open();
+    const [a, b, c] = [1, 2, 3].map((seq) => message({ seq, id: `t${seq}`, text: `original ${seq}` }));
+    db.messages.appendBatch([a, b, c]);
+    db.messages.updateBatch([
+      { ...a, text: "revised wording", editedTs: 1 },
+      { ...b, text: "", deleted: true },
+    ]);
+    expect(db.search.indexPending(10)).toBe(3);
+    expect(ids(db, "original")).toEqual(["t3"]);
+    expect(ids(db, "revised")).toEqual(["t1"]);
+    expect(checkIndex(db)).not.toThrow();
+  });
+
+  it("keeps edits and deletes on both sides of the watermark at once, and the index whole", () => {
+    const db = temp.open();
+    db.messages.appendBatch([1, 2, 3, 4].map((seq) => message({ seq, id: `t${seq}`, text: `first ${seq}` })));
+    db.search.indexPending(2); // t1 and t2 indexed, t3 and t4 not yet
+    const [t1, t2, t3, t4] = db.messages.page("lobby", { limit: 4 });
+    db.messages.storeBatch({
+      appended: [message({ seq: 1, id: "g1", roomId: "garden", text: "first garden" })],
+      amended: [
+        { ...t1, text: "second edit", editedTs: 1 },
+        { ...t2, text: "", deleted: true },
+        { ...t3, text: "second edit too", editedTs: 1 },
+        { ...t4, text: "", deleted: true },
+      ],
+    });
+    // Below the watermark the index changed with the messages; above it nothing is there yet.
+    expect(ids(db, "first")).toEqual([]);
+    expect(ids(db, "second")).toEqual(["t1"]);
+    db.rooms.delete("garden"); // a row never indexed goes without touching the index
+    expect(db.search.indexPending(10)).toBe(2);
+    expect(ids(db, "second").sort()).toEqual(["t1", "t3"]);
+    expect(ids(db, "first")).toEqual([]);
+    expect(checkIndex(db)).not.toThrow();
+  });
+
+  it("indexes at once a new message that reuses the rowid of a deleted one below the watermark", () => {
+    const db = temp.open();
+    db.messages.appendBatch([
+      message({ seq: 1, id: "t1", text: "lobby line" }),
+      message({ seq: 1, id: "g1", roomId: "garden", text: "garden line" }),
+    ]);
+    db.search.indexPending(10);
+    db.rooms.delete("garden"); // the newest row goes: SQLite hands its rowid out again
+    db.messages.appendBatch([message({ seq: 2, id: "t2", text: "reused rowid" })]);
+    expect(db.sqlite.prepare("SELECT rowid FROM messages WHERE id = 't2'").pluck().get()).toBe(through(db));
+    expect(ids(db, "reused")).toEqual(["t2"]);
+    expect(db.search.indexPending(10)).toBe(0);
+    expect(ids(db, "garden")).toEqual([]);
+    expect(checkIndex(db)).not.toThrow();
+  });
+});

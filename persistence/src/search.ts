@@ -32,11 +32,34 @@ interface SearchParams {
 
 const HIT_COLUMNS = MESSAGE_COLUMNS.split(", ").map((column) => `m.${column}`).join(", ");
 
-/** Full-text search over message text (the messages_fts trigram index), always literal. */
+/**
+ * Full-text search over message text (the messages_fts trigram index), always literal. New
+ * messages are found once `indexPending` has indexed them; edits and deletes apply at once.
+ */
 export class SearchRepo {
   private readonly matching: BetterSqlite3.Statement<[SearchParams], MessageRow & { rank: number }>;
+  private readonly indexBatch: (maxRows: number) => number;
 
   constructor(db: BetterSqlite3.Database) {
+    const through = db.prepare<[], number>("SELECT through FROM messages_fts_progress").pluck();
+    const nextRows = db.prepare<[number, number], { n: number; last: number | null }>(
+      "SELECT count(*) AS n, max(rowid) AS last FROM (SELECT rowid FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?)",
+    );
+    const add = db.prepare<[number, number]>(
+      "INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE rowid > ? AND rowid <= ?",
+    );
+    const advance = db.prepare<[number]>("UPDATE messages_fts_progress SET through = ?");
+    // Rows and watermark move together, so a crash leaves the rows above it to the next call.
+    const index = db.transaction((maxRows: number): number => {
+      const from = through.get() ?? 0;
+      const { n, last } = nextRows.get(from, maxRows) ?? { n: 0, last: null };
+      if (last === null) return 0;
+      add.run(from, last);
+      advance.run(last);
+      return n;
+    });
+    // IMMEDIATE: it reads, then writes on what it read; another process must not write between.
+    this.indexBatch = (maxRows) => index.immediate(maxRows);
     this.matching = db.prepare(
       `SELECT ${HIT_COLUMNS}, bm25(messages_fts) AS rank
        FROM messages_fts CROSS JOIN messages AS m ON m.rowid = messages_fts.rowid
@@ -66,6 +89,16 @@ export class SearchRepo {
       offset: Math.max(0, Math.floor(scope.offset)),
     });
     return ok(rows.map(({ rank, ...row }) => ({ message: toMessage(row), rank })));
+  }
+
+  /**
+   * Indexes up to `maxRows` stored messages that search does not find yet, oldest first, in one
+   * transaction of its own; returns how many (fewer than `maxRows` means it has caught up). Each
+   * costs about what the index added to storing it, but many in one call cost far less apiece.
+   */
+  indexPending(maxRows: number): number {
+    if (!(maxRows >= 1)) return 0; // NaN too
+    return this.indexBatch(Math.min(Math.floor(maxRows), Number.MAX_SAFE_INTEGER));
   }
 }
 
