@@ -14,7 +14,7 @@ const MESSAGES_PER_ROUND = 2_000;
 const ROOM = "lobby";
 
 /** A realistic chat line: a nonce (clients always send one), a short text, no thread. */
-const messageAt = (seq: number): MessageData => ({
+export const messageAt = (seq: number): MessageData => ({
   id: `m-${seq}`,
   roomId: ROOM,
   seq,
@@ -78,7 +78,7 @@ const openPair = () => {
   return { mesh, raw, close };
 };
 
-const rounds = (options: BenchOptions) => ({ warmup: options.quick ? 1 : 3, measured: options.quick ? 5 : 15 });
+export const rounds = (options: BenchOptions) => ({ warmup: options.quick ? 1 : 3, measured: options.quick ? 5 : 15 });
 
 /** MessageRepo.appendBatch vs a prepared INSERT in one BEGIN/COMMIT, batch by batch. */
 export const appendBench = (batch: number, options: BenchOptions): BenchLine => {
