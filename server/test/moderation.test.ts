@@ -51,6 +51,29 @@ describe("mutes and kicks hold on every path", () => {
     await room.leave();
   });
 
+  it("a muted participant may not edit, react or look as if typing, each refusal naming what it refuses; deleting stays possible", async () => {
+    const target = await registerUser(server.url, "muted-editor");
+    const room = await target.client.join("lobby");
+    const mine = await room.sendAndWait("before the mute");
+    await waitFor("present", () => modRoom.participant(target.participant.id));
+    modRoom.mute(target.participant.id, 60);
+    await waitFor("muted in state", () => room.participant(target.participant.id)?.muted);
+    const errors = errorsOf(room);
+    room.edit(mine.id, "after the mute");
+    room.react(mine.id, "👍");
+    room.typing(true);
+    await waitFor("three refusals", () => errors.length >= 3);
+    expect(errors.map((e) => [e.ref, e.code]).sort()).toEqual([
+      ["add_reaction", "forbidden"],
+      ["edit_message", "forbidden"],
+      ["typing", "forbidden"],
+    ]);
+    const deleted = new Promise<void>((resolve) => room.onUpdate((m) => m.id === mine.id && m.deleted && resolve()));
+    room.delete(mine.id);
+    await deleted;
+    await room.leave();
+  });
+
   it("a mute holds over REST, also for someone who never joined", async () => {
     const target = await registerUser(server.url, "rest-only");
     modRoom.mute(target.participant.id, 60);

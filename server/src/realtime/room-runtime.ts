@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  ClientMessage,
   CloseCode,
   err,
   ErrorCode,
@@ -22,7 +23,7 @@ import type { Actor } from "../gate/authorize.ts";
 import { DirectWindow, type ViewChange } from "./direct-window.ts";
 import { admit, type Decision, type EdgeRoom, type SendPayload } from "./inputs.ts";
 import { impose, lift, muteLeftMs, mutesInForce, recordKick } from "./moderation.ts";
-import { MessageOutbox } from "./outbox.ts";
+import { MessageOutbox, refOf } from "./outbox.ts";
 import type { ReplayRecord, RoomStats } from "./room-registry.ts";
 import type { Services } from "./services.ts";
 import { type Member, syncState, trimWindow, trustOf } from "./state-sync.ts";
@@ -279,7 +280,8 @@ export class RoomRuntime implements EdgeRoom {
       const result = this.sim.step();
       for (const { input, error } of result.rejected) {
         if (input.kind === "say") this.outbox.refuse(input.id, input.participantId, errorRef("send_message", input), error);
-        else if (input.kind === "typing" || input.kind === "amend") this.port.notify(input.participantId, { ...error, ref: input.kind });
+        else if (input.kind === "amend") this.port.notify(input.participantId, { ...error, ref: refOf(input.change) });
+        else if (input.kind === "typing") this.port.notify(input.participantId, { ...error, ref: ClientMessage.Typing });
         else this.services.log.warn({ room: this.roomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");
       }
       const stored = this.outbox.flush(result, this.sim);
