@@ -1,5 +1,5 @@
 import type { ArraySchema } from "@colyseus/schema";
-import { type Message, MESSAGE_WINDOW, messageFromData, type MessageData } from "@mesh/schema";
+import { type Message, MESSAGE_WINDOW, MESSAGE_WINDOW_BYTES, messageFromData, type MessageData } from "@mesh/schema";
 import { updateMessage } from "./state-sync.ts";
 
 /** Messages to show to (add) or hide from (remove) every socket of one participant. */
@@ -11,7 +11,8 @@ export interface ViewChange {
 
 /**
  * The `direct` array of a room's state: the DMs of the participants present, each at most
- * `limit` of their latest. One Message instance per DM, shared by its two participants; which
+ * `limit` of their latest and `maxBytes` of their text (the newest always stays), as the room's
+ * own window is bounded. One Message instance per DM, shared by its two participants; which
  * socket sees which is decided by StateView (the adapter applies the ViewChanges returned here).
  */
 export class DirectWindow {
@@ -22,6 +23,7 @@ export class DirectWindow {
   constructor(
     private readonly direct: ArraySchema<Message>,
     private readonly limit = MESSAGE_WINDOW,
+    private readonly maxBytes = MESSAGE_WINDOW_BYTES,
   ) {}
 
   /** A participant arrives with their latest DMs (oldest first): the messages their sockets see. */
@@ -69,12 +71,18 @@ export class DirectWindow {
     const ids = this.held.get(participantId) as string[];
     if (!ids.includes(message.id)) ids.push(message.id);
     const dropped: Message[] = [];
-    while (ids.length > this.limit) {
+    while (ids.length > this.limit || (ids.length > 1 && this.bytesOf(ids) > this.maxBytes)) {
       const id = ids.shift() as string;
       dropped.push(this.byId.get(id) as Message);
       this.release(id);
     }
     return dropped;
+  }
+
+  private bytesOf(ids: readonly string[]): number {
+    let bytes = 0;
+    for (const id of ids) bytes += Buffer.byteLength(this.byId.get(id)?.text ?? "", "utf8");
+    return bytes;
   }
 
   private instance(data: MessageData): Message {
