@@ -1,5 +1,5 @@
 import { ArraySchema } from "@colyseus/schema";
-import { type Message, type MessageData } from "@mesh/schema";
+import type { Message, MessageData } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
 import { DirectWindow } from "./direct-window.ts";
 
