@@ -112,6 +112,8 @@ export const CloseCode = {
   AccessRevoked: 4005,
   /** A moderator banned the participant from this room. */
   Banned: 4006,
+  /** The server is shutting down or restarting: reconnect (Colyseus's MAY_TRY_RECONNECT). */
+  ServerRestarting: 4010,
 } as const;
 
 /**

@@ -181,4 +181,15 @@ describe("reconnection without loss", () => {
     server = shortServer;
     return { server: shortServer, ann: await registerUser(shortServer.url, "ann2"), bob: await registerUser(shortServer.url, "bob2") };
   }
+
+  it("a server shutting down says 'reconnect' (4010), not the logout code: the SDK tries to come back", async () => {
+    const user = await registerUser(server.url, "restarter");
+    const room = await user.client.join("lobby", { reconnect: { maxRetries: 1, maxDelay: 200 } });
+    const drops: number[] = [];
+    room.onDrop((code) => drops.push(code));
+    await server.stop();
+    await waitFor("a drop the SDK retries", () => drops.length > 0, 10_000);
+    expect(drops[0]).toBe(4010);
+    await waitFor("given up once the server stays gone", () => room.connectionState === "closed", 20_000);
+  });
 });

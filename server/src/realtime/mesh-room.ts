@@ -204,6 +204,14 @@ export function defineMeshRoom(services: Services) {
       this.idleStop.arm();
     }
 
+    /**
+     * The server is shutting down (a restart, a deploy): say so with a code the SDK retries on,
+     * not Colyseus's 4001, which clients of this protocol read as a logout.
+     */
+    onBeforeShutdown(): void {
+      void this.disconnect(CloseCode.ServerRestarting).catch(() => undefined);
+    }
+
     onDispose(): void {
       this.idleStop?.cancel(); // undefined when onCreate refused the instance
       services.rooms.release(this);
