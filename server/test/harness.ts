@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { connect, type MeshClient, MeshRest, MeshRestError, type MeshRoom } from "@mesh/bots";
+import { connect, type MeshClient, MeshRest, MeshRestError, type MeshRoom, type SearchOptions, type SearchResult } from "@mesh/bots";
 import type { ErrorPayload, ParticipantData } from "@mesh/schema";
 import { type Config, createLogger, loadConfig, type RunningServer, type StartOptions, startServer } from "../src/index.ts";
 
@@ -54,6 +54,28 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Search as `rest` until at least `count` results come back, and return them (fail after
+ * `timeoutMs`). A message may reach the search index a moment after it is stored, so a test
+ * that expects something NOT to be found first waits until someone who may see it finds it.
+ */
+export async function searchUntil(
+  rest: MeshRest,
+  q: string,
+  count: number,
+  options: SearchOptions = {},
+  timeoutMs = 5000,
+): Promise<SearchResult[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const results = await rest.search(q, options);
+    if (results.length >= count) return results;
+    if (Date.now() > deadline) throw new Error(`search for ${JSON.stringify(q)} found ${results.length} of ${count} in time`);
+    // Searches spend from the reads allowance (20 a second): polling stays under it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
