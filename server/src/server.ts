@@ -86,6 +86,9 @@ async function listen(colyseus: Server, port: number, host: string): Promise<voi
 Encoder.BUFFER_SIZE = 512 * 1024;
 
 const SESSION_SWEEP_MS = 10_000;
+/** How often, and how many new messages at most, the search index catches up. */
+const SEARCH_INDEX_MS = 100;
+const SEARCH_INDEX_ROWS = 500;
 /** Joins per participant: plenty for tabs and reconnects, too few to churn the matchmaker. */
 const JOINS_PER_S = 2;
 const JOIN_BURST = 20;
@@ -191,6 +194,17 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   }, options.sessionSweepMs ?? SESSION_SWEEP_MS);
   sweep.unref();
 
+  // New messages reach the search index here, off the rooms' ticks: a few hundred rows at a time,
+  // so one call never holds the thread for long; after a crash the backlog is picked up the same way.
+  const indexer = setInterval(() => {
+    try {
+      db.search.indexPending(SEARCH_INDEX_ROWS);
+    } catch (error) {
+      log.warn({ err: error }, "could not index new messages for search");
+    }
+  }, SEARCH_INDEX_MS);
+  indexer.unref();
+
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${port}`;
@@ -198,6 +212,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweep);
+      clearInterval(indexer);
       await colyseus.gracefullyShutdown(false);
       db.close();
     })();

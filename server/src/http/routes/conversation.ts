@@ -21,6 +21,8 @@ const searchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(10_000).default(0),
 });
+/** At most this many not-yet-indexed messages a search indexes before it runs (the timer does the rest). */
+const SEARCH_CATCH_UP_ROWS = 2000;
 const readBody = z.strictObject({ seq: z.number().int().min(0).max(2 ** 32 - 1) });
 
 /**
@@ -93,6 +95,8 @@ export function conversationRoutes(services: Services): Router {
       if (!access.ok) return sendResult(res, access);
     }
     const roomIds = visibleRooms(services, me).map((room) => room.id);
+    // Whatever was stored before this search is found by it: the index catches up first.
+    services.db.search.indexPending(SEARCH_CATCH_UP_ROWS);
     const hits = services.db.search.search(query.q, { participantId: me, roomIds, room: query.room, limit: query.limit, offset: query.offset });
     if (!hits.ok) return sendResult(res, hits);
     res.json({ results: hits.value });
