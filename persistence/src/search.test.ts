@@ -129,16 +129,19 @@ describe("SearchRepo", () => {
     expect(ids(db, "needle", { roomIds: [] })).toEqual([]);
   });
 
-  it("finds DMs only for their author and recipient, in any room unless one is given", () => {
+  it("finds DMs only for their author and recipient, in the rooms they may read, narrowed by `room`", () => {
     const db = temp.open();
     const dm = (id: string, from: string, to: string, roomId = "lobby"): MessageData =>
       message({ seq: 1, id, authorId: from, to, roomId, text: `needle ${id}` });
     db.messages.appendBatch([dm("sent", "u1", "u2"), dm("got", "u3", "u1", "vault"), dm("theirs", "u2", "u3")]);
     db.search.indexPending(10);
-    expect(ids(db, "needle").sort()).toEqual(["got", "sent"]);
-    expect(ids(db, "needle", { participantId: "u2", roomIds: [] }).sort()).toEqual(["sent", "theirs"]);
+    expect(ids(db, "needle", { roomIds: ["lobby", "vault"] }).sort()).toEqual(["got", "sent"]);
+    expect(ids(db, "needle", { participantId: "u2" }).sort()).toEqual(["sent", "theirs"]);
     expect(ids(db, "needle", { room: "lobby" })).toEqual(["sent"]);
     expect(ids(db, "needle", { participantId: "" })).toEqual([]);
+    // A room the participant may no longer read (banned, uninvited) hides their DMs there too.
+    expect(ids(db, "needle", { roomIds: ["lobby"] })).toEqual(["sent"]);
+    expect(ids(db, "needle", { participantId: "u2", roomIds: [] })).toEqual([]);
   });
 
   it("keeps the index in step with the messages through every kind of write, and through VACUUM", () => {

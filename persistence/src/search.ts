@@ -2,7 +2,7 @@ import { err, type MessageData, ok, type Result } from "@mesh/schema";
 import type BetterSqlite3 from "better-sqlite3";
 import { MESSAGE_COLUMNS, type MessageRow, toMessage } from "./message-rows.ts";
 
-/** Who searches and where: room messages of `roomIds`, and their own DMs; `room` narrows both. */
+/** Who searches and where: room messages of `roomIds`, and their own DMs in those rooms (a ban or lost invitation hides both); `room` narrows both. */
 export interface SearchScope {
   participantId: string;
   /** Rooms whose messages the participant may read. */
@@ -66,7 +66,8 @@ export class SearchRepo {
        WHERE messages_fts MATCH @query AND m.deleted = 0
          AND (@room IS NULL OR m.room_id = @room)
          AND ((m.to_id = '' AND m.room_id IN (SELECT value FROM json_each(@rooms)))
-              OR (m.to_id <> '' AND (m.author_id = @participant OR m.to_id = @participant)))
+              OR (m.to_id <> '' AND (m.author_id = @participant OR m.to_id = @participant)
+                  AND m.room_id IN (SELECT value FROM json_each(@rooms))))
        ORDER BY rank, m.ts DESC, m.seq DESC
        LIMIT @limit OFFSET @offset`,
     );

@@ -88,7 +88,7 @@ Encoder.BUFFER_SIZE = 512 * 1024;
 const SESSION_SWEEP_MS = 10_000;
 /** How often, and how many new messages at most, the search index catches up. */
 const SEARCH_INDEX_MS = 100;
-const SEARCH_INDEX_ROWS = 500;
+const SEARCH_INDEX_ROWS = 200;
 /** Joins per participant: plenty for tabs and reconnects, too few to churn the matchmaker. */
 const JOINS_PER_S = 2;
 const JOIN_BURST = 20;
@@ -194,7 +194,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   }, options.sessionSweepMs ?? SESSION_SWEEP_MS);
   sweep.unref();
 
-  // New messages reach the search index here, off the rooms' ticks: a few hundred rows at a time,
+  // New messages reach the search index here, off the rooms' ticks, 200 rows at a time,
   // so one call never holds the thread for long; after a crash the backlog is picked up the same way.
   const indexer = setInterval(() => {
     try {
