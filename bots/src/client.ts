@@ -51,16 +51,21 @@ export class MeshClient {
       if (error instanceof MeshRestError && error.status === 401) throw new MeshJoinError(JoinErrorCode.AuthFailed, error.message);
       throw error;
     }
-    let room: Room<unknown, RoomState>;
+    const open = () => this.open(roomId);
+    // `open` again is how the room comes back when a restarted server no longer knows its seat.
+    const mesh = new MeshRoom(roomId, participantId, await open(), this.rest, options, open);
+    await mesh.ready();
+    return mesh;
+  }
+
+  /** One Colyseus connection to the room: a new seat, this client's token. */
+  private async open(roomId: string): Promise<Room<unknown, RoomState>> {
     try {
-      room = await this.colyseus.joinOrCreate<RoomState>(ROOM_TYPE, { room: roomId, token: this.options.token, protocol: PROTOCOL_VERSION }, RoomState);
+      return await this.colyseus.joinOrCreate<RoomState>(ROOM_TYPE, { room: roomId, token: this.options.token, protocol: PROTOCOL_VERSION }, RoomState);
     } catch (error) {
       const { code, message } = error as { code?: number; message?: string };
       throw new MeshJoinError(code ?? 0, message ?? String(error));
     }
-    const mesh = new MeshRoom(roomId, participantId, room, this.rest, options);
-    await mesh.ready();
-    return mesh;
   }
 }
 

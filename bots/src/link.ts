@@ -34,6 +34,12 @@ export interface LinkEvents {
   resume(): void;
   /** Closed for good: by the server, by `leave`, or because resuming failed. */
   close(code: number, reason: string | undefined): void;
+  /**
+   * The server answered the resume with a refusal (after a restart it no longer knows the seat).
+   * The link stays `reconnecting` until `attach` brings a new connection or `fail` ends it.
+   * Without this handler a refused resume closes the room with RESUME_FAILED.
+   */
+  refused?(code: number, message: string): void;
 }
 
 /** Close code reported when a lost connection could not be resumed (join again, with `since`). */
@@ -56,28 +62,37 @@ export class RoomLink {
   private held: [string, unknown][] = [];
   private awaitingState = false;
   /** Why the server refused a reconnection attempt (it sends an error, then closes). */
-  private refusal: string | undefined;
+  private refusal: { code: number; message: string } | undefined;
   private leaving = false;
+  private room: LinkRoom;
 
   constructor(
-    private readonly room: LinkRoom,
+    room: LinkRoom,
     private readonly events: LinkEvents,
-    options: ReconnectOptions | false = {},
+    private readonly options: ReconnectOptions | false = {},
   ) {
-    const reconnection = room.reconnection;
-    reconnection.enabled = options !== false;
-    if (options !== false) {
-      reconnection.maxRetries = options.maxRetries ?? reconnection.maxRetries;
-      reconnection.minDelay = options.minDelay ?? reconnection.minDelay;
-      reconnection.maxDelay = options.maxDelay ?? reconnection.maxDelay;
-      reconnection.minUptime = options.minUptime ?? 0;
-    }
-    room.onDrop((code, reason) => this.dropped(code, reason));
-    room.onReconnect(() => this.reconnected());
-    room.onError((code, message) => {
-      if (this.current === "reconnecting" && typeof code === "number" && message) this.refusal = `${message} (${code})`;
-    });
-    room.onLeave((code, reason) => this.left(code, reason));
+    this.room = room;
+    this.wire(room);
+  }
+
+  /** The retry settings in force (Colyseus's defaults where the options left them out). */
+  get retries(): Required<Omit<ReconnectOptions, "minUptime">> {
+    const { maxRetries, minDelay, maxDelay } = this.room.reconnection;
+    return { maxRetries, minDelay, maxDelay };
+  }
+
+  /** A new connection to the same room (joined again after a refused resume): resumes once its state is in. */
+  attach(room: LinkRoom): void {
+    if (this.current !== "reconnecting") return;
+    this.room = room;
+    this.refusal = undefined;
+    this.wire(room);
+    this.awaitingState = true;
+  }
+
+  /** Joining again failed for good: close with the refusal's code and reason. */
+  fail(code: number, reason: string): void {
+    this.finish(code, reason);
   }
 
   get state(): ConnectionState {
@@ -120,6 +135,30 @@ export class RoomLink {
     this.finish(LEFT, "left while reconnecting");
   }
 
+  private wire(room: LinkRoom): void {
+    const reconnection = room.reconnection;
+    const options = this.options;
+    reconnection.enabled = options !== false;
+    if (options !== false) {
+      reconnection.maxRetries = options.maxRetries ?? reconnection.maxRetries;
+      reconnection.minDelay = options.minDelay ?? reconnection.minDelay;
+      reconnection.maxDelay = options.maxDelay ?? reconnection.maxDelay;
+      reconnection.minUptime = options.minUptime ?? 0;
+    }
+    // A replaced connection's late events are not this link's any more.
+    const current = (handler: () => void) => {
+      if (room === this.room) handler();
+    };
+    room.onDrop((code, reason) => current(() => this.dropped(code, reason)));
+    room.onReconnect(() => current(() => this.reconnected()));
+    room.onError((code, message) =>
+      current(() => {
+        if (this.current === "reconnecting" && typeof code === "number" && message) this.refusal = { code, message };
+      }),
+    );
+    room.onLeave((code, reason) => current(() => this.left(code, reason)));
+  }
+
   private dropped(code: number, reason: string | undefined): void {
     // A reconnection that dropped again before its state arrived did not resume anything.
     this.awaitingState = false;
@@ -139,7 +178,11 @@ export class RoomLink {
 
   private left(code: number, reason: string | undefined): void {
     if (this.current === "reconnecting") {
-      this.finish(RESUME_FAILED, `reconnection failed: ${this.refusal ?? reason ?? `closed with ${code}`}`);
+      const refusal = this.refusal;
+      this.refusal = undefined;
+      // Refused (not out of retries): whoever handles `refused` decides between joining again and closing.
+      if (refusal && this.events.refused && !this.leaving) this.events.refused(refusal.code, refusal.message);
+      else this.finish(RESUME_FAILED, `reconnection failed: ${refusal ? `${refusal.message} (${refusal.code})` : (reason ?? `closed with ${code}`)}`);
     } else {
       this.finish(code, reason);
     }

@@ -55,6 +55,27 @@ describe("PendingSends", () => {
     expect(sent).toEqual(["a", "b", "b", "c"]);
   });
 
+  it("holds the sends a hold names, each in its place, until it no longer names them or is lifted", () => {
+    const { pending, sent } = pendingWith();
+    const present = new Set<string>();
+    pending.hold((p) => p.to !== undefined && !present.has(p.to));
+    void pending.submit({ text: "to ann 1", nonce: "a1", to: "ann" });
+    void pending.submit({ text: "room", nonce: "r1" });
+    void pending.submit({ text: "to cid", nonce: "c1", to: "cid" });
+    void pending.submit({ text: "to ann 2", nonce: "a2", to: "ann" });
+    expect(sent).toEqual(["r1"]);
+    present.add("ann");
+    pending.flush();
+    void pending.submit({ text: "to ann 3", nonce: "a3", to: "ann" });
+    expect(sent).toEqual(["r1", "a1", "a2", "a3"]);
+    pending.pause();
+    pending.hold(undefined); // lifted while down: nothing goes until the connection is back
+    expect(sent).toEqual(["r1", "a1", "a2", "a3"]);
+    pending.resume();
+    // Nothing was answered, so all go again, in the order they were submitted.
+    expect(sent.slice(4)).toEqual(["a1", "r1", "c1", "a2", "a3"]);
+  });
+
   it("a send submitted again while pending or after delivery is not sent twice", async () => {
     const { pending, sent } = pendingWith();
     const first = pending.submit({ text: "a", nonce: "a" });

@@ -49,6 +49,8 @@ export class PendingSends {
   private readonly delivered = new Map<string, MessageData>();
   private open = true;
   private closedWith: string | undefined;
+  /** Sends it names wait, in order, even while connected (see `hold`). */
+  private waiting: ((payload: SendPayload) => boolean) | undefined;
 
   constructor(
     private readonly me: string,
@@ -83,7 +85,7 @@ export class PendingSends {
     promise.catch(() => {});
     const entry: Entry = { payload, transmitted: false, promise, resolve, reject };
     this.entries.set(nonce, entry);
-    if (this.open) this.send(entry);
+    if (this.open && !this.waiting?.(payload)) this.send(entry);
     return promise;
   }
 
@@ -122,7 +124,22 @@ export class PendingSends {
   resume(): void {
     if (this.closedWith !== undefined) return;
     this.open = true;
-    for (const entry of [...this.entries.values()]) if (!entry.transmitted) this.send(entry);
+    this.flush();
+  }
+
+  /**
+   * Keep the sends `waiting` names from going out until it no longer names them (call `flush`
+   * when that may have changed) or it is lifted with `undefined`. Each keeps its place in line.
+   */
+  hold(waiting: ((payload: SendPayload) => boolean) | undefined): void {
+    this.waiting = waiting;
+    this.flush();
+  }
+
+  /** While connected, send every pending send not yet out on this connection and not held, oldest first. */
+  flush(): void {
+    if (!this.open) return;
+    for (const entry of [...this.entries.values()]) if (!entry.transmitted && !this.waiting?.(entry.payload)) this.send(entry);
   }
 
   /** The room is gone: every pending send fails, and so does every later one. */

@@ -13,11 +13,18 @@ import { RoomActions } from "./actions.ts";
 import { DirectFeeds } from "./direct-feeds.ts";
 import { Emitter } from "./emitter.ts";
 import { type FeedEvents, MessageFeed } from "./feed.ts";
-import { type ConnectionState, type ReconnectOptions, RoomLink } from "./link.ts";
+import { type ConnectionState, type LinkEvents, type ReconnectOptions, RoomLink } from "./link.ts";
 import { type ParticipantView, type PresenceEvent, toView } from "./participants.ts";
 import { PendingSends, type SendPayload } from "./pending.ts";
+import { Rejoin } from "./rejoin.ts";
 import type { MeshRest } from "./rest.ts";
 import { MessageUpdates } from "./updates.ts";
+
+/**
+ * After a rejoin, how long a DM waits for its recipient to be back in the room (the server
+ * refuses DMs to someone not there): as long as the server's default reconnection window.
+ */
+const RECIPIENT_GRACE_MS = 20_000;
 
 /** How to join a room: where delivery starts, and how a dropped connection is resumed. */
 export interface JoinOptions {
@@ -48,20 +55,28 @@ export class MeshRoom extends RoomActions {
   private readonly updates: MessageUpdates;
   private readonly link: RoomLink;
   private readonly firstState: Promise<void>;
+  private gotFirstState!: () => void;
   private started = false;
   /** Set when a patch added messages, so patches that only move people skip the feeds. */
   private messagesAdded = false;
   private directAdded = false;
   private leftCode: number | undefined;
+  /** Who was here before a rejoin: its first state is told as the difference, not as everyone arriving. */
+  private presenceBefore: Map<string, ParticipantView> | undefined;
+  private room: Room<unknown, RoomState>;
+  private recipientGrace: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly roomId: string,
     readonly participantId: string,
-    private readonly room: Room<unknown, RoomState>,
+    room: Room<unknown, RoomState>,
     rest: MeshRest,
     options: JoinOptions = {},
+    /** Join the room again (a new seat): used when a restarted server no longer knows this one. */
+    reopen?: () => Promise<Room<unknown, RoomState>>,
   ) {
     super();
+    this.room = room;
     const feedEvents: FeedEvents = {
       deliver: (message) => this.deliver(message),
       lost: (from, to) => this.errorEvents.emit({ code: "internal", message: `messages ${from}..${to} are missing`, ref: "feed" }),
@@ -97,28 +112,36 @@ export class MeshRoom extends RoomActions {
       (message) => (message.to === "" ? message.seq <= this.feed.lastSeq : this.direct.delivered(message)),
       (message) => this.updateEvents.emit(message),
     );
-    this.link = new RoomLink(
-      room,
-      {
-        drop: (code, reason) => this.dropped(code, reason),
-        resume: () => this.resumed(),
-        close: (code, reason) => this.closed(code, reason),
-      },
-      options.reconnect,
-    );
+    const linkEvents: LinkEvents = {
+      drop: (code, reason) => this.dropped(code, reason),
+      resume: () => this.resumed(),
+      close: (code, reason) => this.closed(code, reason),
+    };
+    if (reopen) {
+      const rejoin = new Rejoin<Room<unknown, RoomState>>(
+        {
+          open: reopen,
+          closed: () => this.link.state === "closed",
+          attach: (next) => this.reattach(next),
+          fail: (code, reason) => this.link.fail(code, reason),
+          discard: (next) => void next.leave(true).catch(() => {}),
+        },
+        () => this.link.retries,
+      );
+      linkEvents.refused = (code, message) => rejoin.start(code, message);
+    }
+    this.link = new RoomLink(room, linkEvents, options.reconnect);
     this.firstState = new Promise((resolve) => {
-      this.room.onStateChange.once(() => {
-        // Delivery starts after what the room already showed at join, unless `since` says otherwise.
-        if (this.feed.lastSeq === Number.POSITIVE_INFINITY) this.feed.lastSeq = Math.max(0, ...this.room.state.messages.map((m) => m.seq));
-        this.direct.start();
-        this.started = true;
-        this.feed.notify();
-        resolve();
-      });
+      this.gotFirstState = resolve;
     });
+    this.wire(room);
+  }
+
+  /** Listen to one Colyseus connection: the first one, or the one a rejoin opened. */
+  private wire(room: Room<unknown, RoomState>): void {
     // Collection callbacks instead of diffing the whole state on every patch: the SDK also
     // runs many clients in one process (benchmarks, bot hosts), where that cost multiplies.
-    const callbacks = Callbacks.get(this.room);
+    const callbacks = Callbacks.get(room);
     callbacks.onAdd("messages", () => {
       this.messagesAdded = true;
     });
@@ -126,12 +149,15 @@ export class MeshRoom extends RoomActions {
       this.directAdded = true;
     });
     callbacks.onAdd("participants", (participant) => {
-      this.presenceEvents.emit({ kind: "join", participant: toView(participant) });
+      if (this.recipientGrace !== undefined) this.pending.flush();
+      if (!this.presenceBefore) this.presenceEvents.emit({ kind: "join", participant: toView(participant) });
     });
     callbacks.onRemove("participants", (participant) => {
-      this.presenceEvents.emit({ kind: "leave", participant: toView(participant) });
+      if (!this.presenceBefore) this.presenceEvents.emit({ kind: "leave", participant: toView(participant) });
     });
-    this.room.onStateChange((state) => {
+    room.onStateChange((state) => {
+      if (!this.started) this.start();
+      if (this.presenceBefore) this.presenceResynced(this.presenceBefore);
       // Order matters: a patch makes earlier updates part of the window; a resync then resumes.
       this.updates.stateApplied();
       this.link.stateApplied();
@@ -145,12 +171,12 @@ export class MeshRoom extends RoomActions {
       }
       this.changeEvents.emit(state);
     });
-    this.room.onMessage(ServerMessage.Error, (payload: ErrorPayload) => {
+    room.onMessage(ServerMessage.Error, (payload: ErrorPayload) => {
       this.pending.fail(payload);
       this.errorEvents.emit(payload);
     });
-    this.room.onMessage(ServerMessage.MessageUpdated, (message: MessageData) => this.updates.receive(message));
-    this.room.onMessage(ServerMessage.Order, () => {});
+    room.onMessage(ServerMessage.MessageUpdated, (message: MessageData) => this.updates.receive(message));
+    room.onMessage(ServerMessage.Order, () => {});
   }
 
   /** Resolves once the first full state has arrived. */
@@ -171,7 +197,7 @@ export class MeshRoom extends RoomActions {
     return this.link.state;
   }
 
-  /** The close code once the room is closed, else undefined (1006: a drop that could not be resumed). */
+  /** The close code once the room is closed, else undefined (1006: a drop that could not be resumed; 403, 525, 521, 426: a rejoin refused for good). */
   get closedWith(): number | undefined {
     return this.leftCode;
   }
@@ -241,7 +267,7 @@ export class MeshRoom extends RoomActions {
     return this.reconnectEvents.on(listener);
   }
 
-  /** The room is closed for good: by the server (its close code), by `leave`, or a failed resume (1006). */
+  /** The room is closed for good: by the server (its close code), by `leave`, a failed resume (1006), or a rejoin refused for good (its join code). */
   onLeave(listener: (code: number, reason?: string) => void): () => void {
     return this.leaveEvents.on(listener);
   }
@@ -294,9 +320,49 @@ export class MeshRoom extends RoomActions {
     this.reconnectEvents.emit();
   }
 
+  /** The first full state: delivery starts after what it shows, unless `since` says otherwise. */
+  private start(): void {
+    if (this.feed.lastSeq === Number.POSITIVE_INFINITY) this.feed.lastSeq = Math.max(0, ...this.room.state.messages.map((m) => m.seq));
+    this.direct.start();
+    this.started = true;
+    this.feed.notify();
+    this.gotFirstState();
+  }
+
+  /** Joined again after the server forgot the seat: the new connection serves the same listeners and feeds. */
+  private reattach(next: Room<unknown, RoomState>): void {
+    this.presenceBefore = new Map(this.participants().map((p) => [p.id, p]));
+    this.room = next;
+    this.link.attach(next);
+    this.wire(next);
+    this.awaitRecipients();
+  }
+
+  /**
+   * A restarted server knows only who has joined it again, so a DM waits (in order) until its
+   * recipient is back, or the grace ends and the server answers it as it would any other.
+   */
+  private awaitRecipients(): void {
+    clearTimeout(this.recipientGrace);
+    this.pending.hold((payload) => payload.to !== undefined && !this.room.state?.participants?.has(payload.to));
+    this.recipientGrace = setTimeout(() => {
+      this.recipientGrace = undefined;
+      this.pending.hold(undefined);
+    }, RECIPIENT_GRACE_MS);
+  }
+
+  /** The rejoined room's first state: who left and who came while away. */
+  private presenceResynced(before: Map<string, ParticipantView>): void {
+    this.presenceBefore = undefined;
+    const now = new Map(this.participants().map((p) => [p.id, p]));
+    for (const [id, participant] of before) if (!now.has(id)) this.presenceEvents.emit({ kind: "leave", participant });
+    for (const [id, participant] of now) if (!before.has(id)) this.presenceEvents.emit({ kind: "join", participant });
+  }
+
   private closed(code: number, reason: string | undefined): void {
     this.leftCode = code;
     this.pending.close(`the room closed (${code}${reason ? `: ${reason}` : ""})`);
+    clearTimeout(this.recipientGrace);
     this.leaveEvents.emit(code, reason);
   }
 }
