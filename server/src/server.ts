@@ -185,6 +185,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       "session expired",
     );
     if (closed) log.info({ closed }, "closed sockets of expired sessions");
+    // A safety net under the checks made when access changes: nobody stays where they may no longer be.
+    for (const room of services.rooms.all()) room.recheckAccess();
     try {
       db.sanctions.prune(now); // ended mutes and cooldowns: nothing reads them any more
     } catch (error) {

@@ -60,4 +60,31 @@ describe("a private room's second paths", () => {
     expect(listed.rooms.find((r) => r.id === "lobby")?.exits).toEqual({});
     expect(listed.rooms.some((r) => r.id === "hideout")).toBe(false);
   });
+
+  it("a role change that ends someone's right to a private room closes their live socket there too", async () => {
+    // Kai is a moderator: manage_rooms lets him into the hideout uninvited.
+    const kai = await registerUser(server.url, "kai");
+    await owner.rest.request("PUT", `/api/participants/${kai.participant.id}/role`, { role: "moderator" });
+    const room = await kai.client.join("hideout", { reconnect: false });
+    const seen: string[] = [];
+    room.onMessage((m) => seen.push(m.text));
+    await owner.rest.request("PUT", `/api/participants/${kai.participant.id}/role`, { role: "member" });
+    await waitFor("closed as access revoked", () => room.closedWith === 4005);
+    await mia.rest.postMessage("hideout", { text: "after kai left" });
+    expect(seen).not.toContain("after kai left");
+    expect((await restRefusal(kai.rest.postMessage("hideout", { text: "still here?" }))).status).toBe(404);
+  });
+
+  it("an exit cannot be pointed at a private room one may not see, and health counts only public rooms", async () => {
+    const refused = await restRefusal(zoe.rest.request("POST", "/api/rooms", { id: "zoes", name: "Zoe's", exits: { down: "hideout" } }));
+    expect(refused).toMatchObject({ status: 400, code: "bad_input" });
+    expect(refused.message).toMatch(/does not exist/);
+    const inside = await mia.client.join("hideout");
+    await waitFor("mia inside", () => server.services.rooms.get("hideout")?.online() === 1);
+    const health = (await (await fetch(`${server.url}/api/health`)).json()) as { rooms: number; online: number };
+    expect(server.services.rooms.get("hideout")).toBeDefined();
+    expect(health.rooms).toBe(server.services.rooms.all().filter((r) => r.meshRoomId !== "hideout").length);
+    expect(health.online).toBe(server.services.rooms.all().filter((r) => r.meshRoomId !== "hideout").reduce((n, r) => n + r.online(), 0));
+    await inside.leave();
+  });
 });

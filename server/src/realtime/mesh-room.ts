@@ -234,10 +234,12 @@ export function defineMeshRoom(services: Services) {
     roomChanged(room: RoomData): void {
       this.runtime.roomChanged(room);
       // Made private: whoever may no longer see it leaves now.
-      if (room.private) {
-        for (const participantId of [...this.sockets.keys()]) {
-          if (!roomAccess(services, participantId, room.id).ok) this.disconnectParticipant(participantId, CloseCode.AccessRevoked, "this room is now private");
-        }
+      if (room.private) this.recheckAccess("this room is now private");
+    }
+
+    recheckAccess(reason = "you may no longer see this room"): void {
+      for (const participantId of [...this.sockets.keys()]) {
+        if (!roomAccess(services, participantId, this.meshRoomId).ok) this.disconnectParticipant(participantId, CloseCode.AccessRevoked, reason);
       }
     }
 

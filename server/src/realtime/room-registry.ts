@@ -26,6 +26,11 @@ export interface LiveRoom {
   roleChanged(participantId: string, role: string): void;
   /** Close every socket the participant holds here, reconnection windows included (ban, lost access). */
   removeParticipant(participantId: string, code: number, reason: string): void;
+  /**
+   * Close the sockets (and reconnection windows) of everyone here who may no longer see the room
+   * (a role change, a lost invitation): the live socket must not outlast the access it was opened with.
+   */
+  recheckAccess(reason?: string): void;
   /** The stored room was edited (name, topic): show it. */
   roomChanged(room: RoomData): void;
   online(): number;

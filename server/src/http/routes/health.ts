@@ -6,7 +6,8 @@ import { VERSION } from "../../version.ts";
 export function healthRoutes(services: Services): Router {
   const router = Router();
   router.get("/api/health", (_req, res) => {
-    const rooms = services.rooms.all();
+    // Unauthenticated: only public rooms count, or the numbers would tell who sits in private ones.
+    const rooms = services.rooms.all().filter((room) => !services.db.rooms.get(room.meshRoomId)?.private);
     res.json({
       ok: true,
       version: VERSION,

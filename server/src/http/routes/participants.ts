@@ -42,7 +42,11 @@ export function participantRoutes(services: Services): Router {
     const grantable = gate.canHandOn(over.value.actor, role);
     if (!grantable.ok) return sendResult(res, grantable);
     db.users.setRole(targetId, role.name);
-    for (const room of rooms.all()) room.roleChanged(targetId, role.name);
+    for (const room of rooms.all()) {
+      room.roleChanged(targetId, role.name);
+      // A role that no longer admits them to a room (manage_rooms lost in a private one, say) ends their stay there.
+      room.recheckAccess("your role no longer admits you to this room");
+    }
     // Watching a room is use too: a role without view_rooms stops receiving it now.
     if (!role.permissions.includes("view_rooms")) {
       services.connections.closeUser(targetId, CloseCode.AccessRevoked, "your role no longer allows viewing rooms");

@@ -3,10 +3,13 @@ import {
   createRoomSchema,
   DEFAULT_ROOM_ID,
   DEFAULT_ROOM_SIZE,
+  err,
   ErrorCode,
   HISTORY_PAGE_BYTES,
   historyQuerySchema,
+  ok,
   patchRoomSchema,
+  type Result,
   type RoomData,
 } from "@mesh/schema";
 import { Router } from "express";
@@ -29,13 +32,24 @@ export function roomRoutes(services: Services): Router {
     exits: Object.fromEntries(Object.entries(room.exits).filter(([, to]) => roomAccess(services, viewerId, to).ok)),
     online: rooms.get(room.id)?.online() ?? 0,
   });
-  /** Exits lead to other rooms that exist: never into the room itself or nowhere. */
-  const badExit = (id: string, exits: Record<string, string> | undefined): string | undefined => {
+  /**
+   * Exits lead to other rooms that exist and that the one making them may see: never into the room
+   * itself, nowhere, or a private room they do not know (which must look as if it did not exist).
+   */
+  const badExit = (id: string, exits: Record<string, string> | undefined, makerId: string): string | undefined => {
     for (const [direction, to] of Object.entries(exits ?? {})) {
       if (to === id) return `exit '${direction}' leads back into '${id}' itself`;
-      if (!db.rooms.get(to)) return `exit '${direction}' leads to '${to}', which does not exist`;
+      if (!roomAccess(services, makerId, to).ok) return `exit '${direction}' leads to '${to}', which does not exist`;
     }
     return undefined;
+  };
+  /** Whether the participant may post to the room now: they may see it, and no kick cooldown runs. */
+  const postRefusal = (userId: string, id: string): Result<unknown> => {
+    const access = roomAccess(services, userId, id);
+    if (!access.ok) return access;
+    // A kick's cooldown holds at this door as at the socket's.
+    const kicked = joinRefusal(db, id, userId, Date.now());
+    return kicked ? err(ErrorCode.Forbidden, kicked) : ok(undefined);
   };
 
   // Only rooms the caller may see (private ones need an invitation), with their unread counts.
@@ -53,7 +67,7 @@ export function roomRoutes(services: Services): Router {
     if (rateLimited(res, services.limits.roomCreates, creator.participant.id)) return;
     const body = parseOr400(res, createRoomSchema, req.body);
     if (!body) return;
-    const exitProblem = badExit(body.id, body.exits);
+    const exitProblem = badExit(body.id, body.exits, creator.participant.id);
     if (exitProblem) return sendError(res, ErrorCode.BadInput, exitProblem);
     // The mesh's owner is not capped; everyone else owns at most MESH_ROOMS_PER_MEMBER rooms.
     const owned = db.rooms.countCreatedBy(creator.participant.id);
@@ -93,7 +107,7 @@ export function roomRoutes(services: Services): Router {
   router.patch("/api/rooms/:id", session, can("manage_rooms"), (req, res) => {
     const body = parseOr400(res, patchRoomSchema, req.body);
     if (!body) return;
-    const exitProblem = badExit(req.params.id as string, body.exits);
+    const exitProblem = badExit(req.params.id as string, body.exits, authOf(res).userId);
     if (exitProblem) return sendError(res, ErrorCode.BadInput, exitProblem);
     const updated = db.rooms.update(req.params.id as string, body);
     if (!updated) return sendError(res, ErrorCode.NotFound, `no room '${req.params.id}'`);
@@ -150,11 +164,8 @@ export function roomRoutes(services: Services): Router {
   router.post("/api/rooms/:id/messages", session, async (req, res) => {
     const id = req.params.id as string;
     const userId = authOf(res).userId;
-    const access = roomAccess(services, userId, id);
-    if (!access.ok) return sendResult(res, access);
-    // A kick's cooldown holds at this door as at the socket's.
-    const kicked = joinRefusal(db, id, userId, Date.now());
-    if (kicked) return sendError(res, ErrorCode.Forbidden, kicked);
+    const refused = postRefusal(userId, id);
+    if (!refused.ok) return sendResult(res, refused);
     // Starting a stopped room costs what a join costs: sends cannot keep hundreds of rooms running.
     if (!rooms.get(id) && rateLimited(res, services.limits.joins, userId)) return;
     let room: Awaited<ReturnType<typeof rooms.ensureOpen>>;
@@ -164,6 +175,9 @@ export function roomRoutes(services: Services): Router {
       if (error instanceof RoomUnavailableError) return sendError(res, ErrorCode.NotFound, error.message);
       throw error;
     }
+    // Asked again: a ban or lost invitation may have landed while the room started.
+    const stillRefused = postRefusal(userId, id);
+    if (!stillRefused.ok) return sendResult(res, stillRefused);
     sendResult(res, await room.submitMessage(userId, req.body), 201);
   });
 
