@@ -1,7 +1,7 @@
 import type { MessageData } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
 import type { MeshDatabase } from "./database.ts";
-import { literalQuery, type SearchScope } from "./search.ts";
+import { literalQuery, SEARCH_CANDIDATES, type SearchHit, type SearchScope } from "./search.ts";
 import { message, useTempDatabases } from "./test-support.ts";
 
 const temp = useTempDatabases();
@@ -168,6 +168,94 @@ describe("SearchRepo", () => {
   });
 });
 
+
+describe("SearchRepo ranking", () => {
+  const hits = (db: MeshDatabase, q: string, scope: Partial<SearchScope> = {}): SearchHit[] => {
+    const found = db.search.search(q, { ...everywhere, ...scope });
+    if (!found.ok) throw new Error(found.error.message);
+    return found.value;
+  };
+
+  it("gives a visible message the same rank and the same order whatever hidden messages hold", () => {
+    const db = temp.open();
+    // Equal by their own text under one query; under bm25 whichever term is rarer in the whole index would win.
+    db.messages.appendBatch([
+      message({ seq: 1, id: "probe", text: "canary phrase alpha" }),
+      message({ seq: 2, id: "alphaish", text: "alphaword alphaword bravoword" }),
+      message({ seq: 3, id: "bravoish", text: "alphaword bravoword bravoword" }),
+    ]);
+    db.search.indexPending(10);
+    const seen = () => ({
+      probe: hits(db, "canary"),
+      pair: hits(db, "alphaword bravoword"),
+      inRoom: hits(db, "alphaword bravoword", { room: "lobby", limit: 1, offset: 1 }),
+    });
+    const before = seen();
+    expect(before.pair.map((hit) => hit.message.id)).toEqual(["bravoish", "alphaish"]);
+
+    // Hidden: a room out of scope, others' DMs in a readable room, one's own DM in a room one may not read.
+    let seq = 100;
+    const hidden = (text: string): MessageData[] => [
+      message({ seq: ++seq, id: `vault-${seq}`, roomId: "vault", text }),
+      message({ seq: ++seq, id: `dm-${seq}`, authorId: "u2", to: "u3", text }),
+      message({ seq: ++seq, id: `own-${seq}`, roomId: "vault", authorId: "u2", to: "u1", text }),
+    ];
+    for (const text of ["canary", "canary canary canary", "alphaword", "alphaword alphaword", "unrelated chatter here"]) {
+      db.messages.appendBatch(Array.from({ length: 40 }, () => hidden(text)).flat());
+      db.search.indexPending(Number.POSITIVE_INFINITY);
+      expect(seen()).toEqual(before);
+    }
+    db.messages.appendBatch(Array.from({ length: 200 }, () => hidden("bravoword")).flat());
+    db.search.indexPending(Number.POSITIVE_INFINITY);
+    expect(seen()).toEqual(before);
+  });
+
+  it("ranks more occurrences and a shorter message first, whatever case or accents they are in", () => {
+    const db = withTexts(
+      "one Zebra somewhere in a long and rambling sentence about the weather and other things",
+      "zebra",
+      "ZÉBRA zébra zebra\u0301",
+    );
+    expect(ids(db, "zebra")).toEqual(["t3", "t2", "t1"]);
+    const [best, , worst] = hits(db, "zébra");
+    expect(best.rank).toBeLessThan(worst.rank);
+    expect(hits(db, "zebra").map((hit) => hit.rank)).toEqual(hits(db, "ZEBRA").map((hit) => hit.rank));
+  });
+
+  it("ranks and pages the newest matches in scope only, however many newer ones are hidden", () => {
+    const db = temp.open();
+    // The oldest in scope is the best match: it falls outside the candidates, the rest are ranked.
+    db.messages.appendBatch([
+      message({ seq: 1, id: "oldest", text: "needle needle needle haystack" }),
+      ...Array.from({ length: SEARCH_CANDIDATES }, (_, i) => {
+        const tag = String(i + 2).padStart(4, "0"); // one length for all: only the needles differ
+        return message({ seq: i + 2, id: `n${i + 2}`, text: i % 2 === 0 ? `needle ${tag}` : `needle needle ${tag}` });
+      }),
+      ...Array.from({ length: SEARCH_CANDIDATES }, (_, i) => message({ seq: i + 1, id: `v${i + 1}`, roomId: "vault", text: "needle" })),
+    ]);
+    db.search.indexPending(Number.POSITIVE_INFINITY);
+    const all: SearchHit[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = hits(db, "needle", { limit: 100, offset });
+      all.push(...page);
+      if (page.length < 100) break;
+    }
+    expect(all).toHaveLength(SEARCH_CANDIDATES);
+    const found = all.map((hit) => hit.message.id);
+    expect(new Set(found).size).toBe(SEARCH_CANDIDATES);
+    expect(found).not.toContain("oldest");
+    expect(found.every((id) => id.startsWith("n"))).toBe(true);
+    // Two needles before one, newest first within each.
+    expect(found.slice(0, 2)).toEqual([`n${SEARCH_CANDIDATES + 1}`, `n${SEARCH_CANDIDATES - 1}`]);
+    expect(found.at(-1)).toBe("n2");
+    const ranks = all.map((hit) => hit.rank);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(hits(db, "needle", { limit: 10, offset: SEARCH_CANDIDATES })).toEqual([]);
+    expect(hits(db, "needle", { limit: 3, offset: 249 }).map((hit) => hit.message.id)).toEqual(found.slice(249, 252));
+    // A narrower query reaches it.
+    expect(ids(db, "needle haystack")).toEqual(["oldest"]);
+  });
+});
 
 describe("SearchRepo.indexPending", () => {
   const through = (db: MeshDatabase) => db.sqlite.prepare("SELECT through FROM messages_fts_progress").pluck().get();

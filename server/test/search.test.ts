@@ -45,7 +45,7 @@ describe("search finds what the caller may read, ranked and paged, whatever the 
     const close = await ann.rest.postMessage("lobby", { text: "zebra zebra zebra" });
     const results = await searchUntil(eve.rest, "zebra", 2);
     expect(texts(results)).toEqual([close.text, loose.text]);
-    expect(results[0].rank).toBeLessThan(results[1].rank); // bm25: lower is better
+    expect(results[0].rank).toBeLessThan(results[1].rank); // lower is better
 
     const sent = new Set<string>();
     for (let i = 1; i <= 7; i++) sent.add((await ann.rest.postMessage("lobby", { text: `pagingword number ${i}` })).id);

@@ -106,8 +106,9 @@ const summary = (t: Timings, extra: Record<string, string | number>): BenchLine 
 };
 
 /**
- * SearchRepo.search (FTS5 trigram MATCH joined to messages, scoped, ranked) over `rows` room
- * messages, against the same MATCH on the bare index (no join, no access filter) and a LIKE
+ * SearchRepo.search (FTS5 trigram MATCH joined to messages and scoped; its newest 500 matches
+ * ranked in JS by a score from each row's own text) over `rows` room messages, against the same
+ * MATCH on the bare index ranked by bm25 (no join, no access filter, no text read) and a LIKE
  * scan of the messages table (newest first, so it reads every row as a search with no index would).
  */
 export const searchBench = (rows: number, options: BenchOptions): BenchLine[] => {
@@ -153,6 +154,7 @@ export const searchBench = (rows: number, options: BenchOptions): BenchLine[] =>
       if (kind === "none" ? n !== 0 || matches[i] !== 0 : matches[i] === 0) throw new Error(`conversation bench: search '${q}' found ${n} of ${matches[i]}`);
       if (kind === "common" && n !== LIMIT) throw new Error(`conversation bench: common '${q}' found only ${n}`);
       if (hits.value.some((h) => !SCOPE.roomIds.includes(h.message.roomId))) throw new Error("conversation bench: a hit outside the scope");
+      if (hits.value.some((h, j) => j > 0 && h.rank < hits.value[j - 1].rank)) throw new Error(`conversation bench: '${q}' not best first`);
     }
     const rounds = options.quick ? 3 : 8;
     progress(`conversation.search: ${rows} rows, ${QUERIES.length} queries × ${rounds} rounds (search, raw MATCH, LIKE)`);
