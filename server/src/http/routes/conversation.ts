@@ -19,7 +19,8 @@ const searchQuery = z.object({
   q: z.string().min(1).max(500),
   room: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+  // Only the newest 500 matches are ranked (persistence/src/search.ts): paging ends there.
+  offset: z.coerce.number().int().min(0).max(500).default(0),
 });
 /** At most this many not-yet-indexed messages a search indexes before it runs (the timer does the rest). */
 const SEARCH_CATCH_UP_ROWS = 2000;
