@@ -71,4 +71,20 @@ describe("DirectWindow", () => {
     window.append(dm("ben", "ann", "a very long one"));
     expect(texts(window.holding("ann"))).toEqual(["a very long one"]);
   });
+
+  it("an edit that lengthens a DM trims the window again, newest kept", () => {
+    const direct = new ArraySchema<Message>();
+    const window = new DirectWindow(direct, 100, 10);
+    window.open("ann", []);
+    const first = dm("ben", "ann", "ab");
+    window.append(first);
+    const second = dm("ben", "ann", "cd");
+    window.append(second);
+    // The edited DM is now the older and too long: it leaves the window, the newer one stays.
+    const grown = window.update({ ...first, text: "now far too long" });
+    expect(grown.map((c) => [c.participantId, texts(c.remove)])).toEqual([["ann", ["now far too long"]]]);
+    expect(texts(window.holding("ann"))).toEqual(["cd"]);
+    expect(window.update({ ...second, text: "grown long" })).toEqual([]); // alone, it may fill the window
+    expect(texts(window.holding("ann"))).toEqual(["grown long"]);
+  });
 });

@@ -60,16 +60,33 @@ export class DirectWindow {
     return changes;
   }
 
-  /** A stored change to a DM: its instance (if shown) changes, and the patch reaches its two views. */
-  update(data: MessageData): void {
+  /**
+   * A stored change to a DM: its instance (if shown) changes, and the patch reaches its two views.
+   * An edit that lengthens it may push older DMs out of a participant's window (its byte bound).
+   */
+  update(data: MessageData): ViewChange[] {
     const message = this.byId.get(data.id);
-    if (message) updateMessage(message, data);
+    if (!message) return [];
+    updateMessage(message, data);
+    const changes: ViewChange[] = [];
+    for (const participantId of [data.authorId, data.to]) {
+      const ids = this.held.get(participantId);
+      if (!ids?.includes(data.id)) continue;
+      const remove = this.trim(ids);
+      if (remove.length > 0) changes.push({ participantId, add: [], remove });
+    }
+    return changes;
   }
 
   /** Adds to the participant's list; returns what fell out of their window. */
   private hold(participantId: string, message: Message): Message[] {
     const ids = this.held.get(participantId) as string[];
     if (!ids.includes(message.id)) ids.push(message.id);
+    return this.trim(ids);
+  }
+
+  /** Drops the oldest of a participant's DMs past the count or byte bound; returns them. */
+  private trim(ids: string[]): Message[] {
     const dropped: Message[] = [];
     while (ids.length > this.limit || (ids.length > 1 && this.bytesOf(ids) > this.maxBytes)) {
       const id = ids.shift() as string;

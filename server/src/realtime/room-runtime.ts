@@ -289,7 +289,7 @@ export class RoomRuntime implements EdgeRoom {
       syncState(this.state, this.sim, result, stored, this.members);
       const views: ViewChange[] = [];
       for (const message of stored.appended) if (message.to !== "") views.push(...this.direct.append(message));
-      for (const message of stored.amended) if (message.to !== "") this.direct.update(message);
+      for (const message of stored.amended) if (message.to !== "") views.push(...this.direct.update(message));
       return { views, updated: stored.amended };
     } finally {
       this.tickStats.record(performance.now() - started);
