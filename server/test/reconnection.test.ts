@@ -157,6 +157,23 @@ describe("reconnection without loss", () => {
     await owner?.leave();
   }, 60_000);
 
+  it("sockets waiting in their reconnection window do not count against the per-room socket cap", async () => {
+    const many = await registerUser(server.url, "many-tabs");
+    const proxy = await cuttableProxy(new URL(server.url));
+    try {
+      const tabs = [];
+      for (let i = 0; i < 8; i++) tabs.push(await connect({ url: proxy.url, token: many.token }).join("lobby", { reconnect: false }));
+      proxy.cut();
+      await waitFor("all eight dropped", () => tabs.every((t) => t.connectionState === "closed"), 10_000);
+      // The participant is offline but still here (eight windows open); a fresh tab is let in.
+      const fresh = await many.client.join("lobby");
+      await waitFor("online again", () => fresh.participant(many.participant.id)?.status === "online");
+      await fresh.leave();
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("past the window the participant leaves as before", async () => {
     const short = await startTestServerLike();
     {

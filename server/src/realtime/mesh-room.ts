@@ -23,6 +23,7 @@ import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { roomAccess } from "./room-access.ts";
 import { DirectViews } from "./direct-views.ts";
 import { RoomRuntime } from "./room-runtime.ts";
+import { eventLoopDelay, TickStats } from "./tick-stats.ts";
 import type { Services } from "./services.ts";
 
 type MeshSocket = Client<{ auth: VerifiedSession }>;
@@ -62,6 +63,7 @@ export function defineMeshRoom(services: Services) {
     /** Reconnection windows still open, by session id: a kick or ban closes them. */
     private readonly waiting = new Map<string, ReturnType<Room["allowReconnection"]>>();
     private idleStop!: IdleStop;
+    private readonly tickStats = new TickStats();
     /** Which DMs each socket's StateView holds. */
     private readonly directViews = new DirectViews();
     /** Released (idle or deleted): takes no one in, ticks no more. */
@@ -155,8 +157,8 @@ export function defineMeshRoom(services: Services) {
       mayEnter(services, this.meshRoomId, auth);
       const actor = gate.actor(auth.userId);
       if (!actor) throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "account no longer exists");
-      const mine = this.sockets.get(auth.userId);
-      if (mine && mine.size >= MAX_SOCKETS_PER_PARTICIPANT) {
+      // Connected sockets count: ones waiting in a reconnection window must not lock their owner out.
+      if (this.connected(auth.userId).length >= MAX_SOCKETS_PER_PARTICIPANT) {
         throw new ServerError(JoinErrorCode.TooMany, `at most ${MAX_SOCKETS_PER_PARTICIPANT} connections per participant in a room`);
       }
       this.idleStop.cancel();
@@ -190,6 +192,8 @@ export function defineMeshRoom(services: Services) {
     /** Back within the window: the same session, checked again as if it joined (logout, kick, ban). */
     onReconnect(client: MeshSocket): void {
       const auth = sessionOf(client);
+      // A resume skips onAuth, where joins spend their allowance: it spends here (each sends a full state).
+      if (!services.limits.joins.take(auth.userId)) throw new ServerError(JoinErrorCode.TooMany, "too many joins; wait a moment and try again");
       mayEnter(services, this.meshRoomId, auth);
       this.dropped.delete(client.sessionId);
       services.connections.add(client, auth.userId, auth.sid);
@@ -260,7 +264,9 @@ export function defineMeshRoom(services: Services) {
     }
 
     stats(reset = false): RoomStats {
-      return this.runtime.stats(this.clients.length, reset);
+      const tickMs = this.tickStats.summary();
+      if (reset) this.tickStats.reset();
+      return { ...this.runtime.counts(), sockets: this.clients.length, tickMs, eventLoopDelayMs: eventLoopDelay(reset) };
     }
 
     async shutdown(code: number, reason: string): Promise<void> {
@@ -334,8 +340,18 @@ export function defineMeshRoom(services: Services) {
       }
     }
 
+    /** The whole tick, timed: world, store, state, views, updates and the patch to every socket. */
     private tick(): void {
       if (this.stopped) return;
+      const started = performance.now();
+      try {
+        this.step();
+      } finally {
+        this.tickStats.record(performance.now() - started);
+      }
+    }
+
+    private step(): void {
       const { views, updated } = this.runtime.tick();
       this.directViews.apply(
         views,

@@ -14,8 +14,10 @@ export interface RoomStats {
   tick: number;
   participants: number;
   sockets: number;
-  /** Over the last minute: `reset` starts a fresh window. */
+  /** The room's whole tick (world, store, state, views, patches) over the last minute: `reset` starts a fresh window. */
   tickMs: TickSummary;
+  /** How late the process's event loop ran since the last reset (work outside ticks shows here). */
+  eventLoopDelayMs: { p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 /** What the rest of the server may ask of a live room. */

@@ -24,10 +24,9 @@ import { DirectWindow, type ViewChange } from "./direct-window.ts";
 import { admit, type Decision, type EdgeRoom, type SendPayload } from "./inputs.ts";
 import { impose, lift, muteLeftMs, mutesInForce, recordKick } from "./moderation.ts";
 import { MessageOutbox, refOf } from "./outbox.ts";
-import type { ReplayRecord, RoomStats } from "./room-registry.ts";
+import type { ReplayRecord } from "./room-registry.ts";
 import type { Services } from "./services.ts";
 import { type Member, syncState, trimWindow, trustOf } from "./state-sync.ts";
-import { TickStats } from "./tick-stats.ts";
 
 /** Ticks between replay checkpoints: the recorded log covers one to two minutes. */
 const REPLAY_WINDOW_TICKS = 60 * TICK_HZ;
@@ -69,7 +68,6 @@ export class RoomRuntime implements EdgeRoom {
   private readonly members = new Map<string, Member>();
   private readonly outbox: MessageOutbox;
   private readonly direct: DirectWindow;
-  private readonly tickStats = new TickStats();
   private closed = false;
 
   constructor(
@@ -271,29 +269,24 @@ export class RoomRuntime implements EdgeRoom {
 
   /** One step: world → outbox (stored batch) → state. Only what was stored becomes visible. */
   tick(): TickOutcome {
-    const started = performance.now();
-    try {
-      if (this.sim.tick % REPLAY_WINDOW_TICKS === 0 || this.inputsSinceCheckpoint > MAX_LOGGED_INPUTS) {
-        this.checkpoint = this.sim.checkpoint();
-        this.inputsSinceCheckpoint = 0;
-      }
-      const result = this.sim.step();
-      for (const { input, error } of result.rejected) {
-        if (input.kind === "say") this.outbox.refuse(input.id, input.participantId, errorRef("send_message", input), error);
-        else if (input.kind === "amend") this.port.notify(input.participantId, { ...error, ref: refOf(input.change) });
-        else if (input.kind === "typing") this.port.notify(input.participantId, { ...error, ref: ClientMessage.Typing });
-        else this.services.log.warn({ room: this.roomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");
-      }
-      const stored = this.outbox.flush(result, this.sim);
-      this.updatePresence(Date.now());
-      syncState(this.state, this.sim, result, stored, this.members);
-      const views: ViewChange[] = [];
-      for (const message of stored.appended) if (message.to !== "") views.push(...this.direct.append(message));
-      for (const message of stored.amended) if (message.to !== "") views.push(...this.direct.update(message));
-      return { views, updated: stored.amended };
-    } finally {
-      this.tickStats.record(performance.now() - started);
+    if (this.sim.tick % REPLAY_WINDOW_TICKS === 0 || this.inputsSinceCheckpoint > MAX_LOGGED_INPUTS) {
+      this.checkpoint = this.sim.checkpoint();
+      this.inputsSinceCheckpoint = 0;
     }
+    const result = this.sim.step();
+    for (const { input, error } of result.rejected) {
+      if (input.kind === "say") this.outbox.refuse(input.id, input.participantId, errorRef("send_message", input), error);
+      else if (input.kind === "amend") this.port.notify(input.participantId, { ...error, ref: refOf(input.change) });
+      else if (input.kind === "typing") this.port.notify(input.participantId, { ...error, ref: ClientMessage.Typing });
+      else this.services.log.warn({ room: this.roomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");
+    }
+    const stored = this.outbox.flush(result, this.sim);
+    this.updatePresence(Date.now());
+    syncState(this.state, this.sim, result, stored, this.members);
+    const views: ViewChange[] = [];
+    for (const message of stored.appended) if (message.to !== "") views.push(...this.direct.append(message));
+    for (const message of stored.amended) if (message.to !== "") views.push(...this.direct.update(message));
+    return { views, updated: stored.amended };
   }
 
   /** Online ↔ away by the time since each participant's last input; offline is the transport's to say. */
@@ -333,10 +326,9 @@ export class RoomRuntime implements EdgeRoom {
     return { options: this.simOptions, snapshot: this.checkpoint, log: this.sim.log ?? [], now: this.sim.snapshot() };
   }
 
-  stats(sockets: number, reset = false): RoomStats {
-    const tickMs = this.tickStats.summary();
-    if (reset) this.tickStats.reset();
-    return { tick: this.sim.tick, participants: this.members.size, sockets, tickMs };
+  /** What the room holds now (the adapter adds the tick timings, which cover its part too). */
+  counts(): { tick: number; participants: number } {
+    return { tick: this.sim.tick, participants: this.members.size };
   }
 
   /** Stopping for good: nobody waits forever, nothing more is taken in. */

@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
 export interface TickSummary {
   /** Ticks in the window (the last minute at 20 Hz). */
   ticks: number;
@@ -35,4 +37,18 @@ export class TickStats {
     const round = (ms: number) => Math.round(ms * 1000) / 1000;
     return { ticks: this.count, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)), maxMs: round(sorted[this.count - 1]) };
   }
+}
+
+/**
+ * How late the process's event loop runs (work outside any tick counts too: REST, indexing,
+ * uploads): ms, process-wide, since the last reset.
+ */
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+
+export function eventLoopDelay(reset = false): { p50Ms: number; p99Ms: number; maxMs: number } {
+  const ms = (ns: number) => Math.round(ns / 1000) / 1000;
+  const summary = { p50Ms: ms(loop.percentile(50)), p99Ms: ms(loop.percentile(99)), maxMs: ms(loop.max) };
+  if (reset) loop.reset();
+  return summary;
 }
