@@ -14,9 +14,14 @@ export class RateLimiter {
   }
 
   take(now = Date.now()): boolean {
+    return this.spend(1, now);
+  }
+
+  /** Take `cost` tokens at once (an expensive request counts as several), or none. */
+  spend(cost: number, now = Date.now()): boolean {
     this.refill(now);
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 

@@ -1,4 +1,5 @@
 import type { MeshRoom, SearchResult } from "@mesh/bots";
+import { KeyedRateLimiter } from "../src/limits.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerUser, restRefusal, searchUntil, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 
@@ -25,6 +26,8 @@ describe("search finds what the caller may read, ranked and paged, whatever the 
 
   beforeAll(async () => {
     server = await startTestServer();
+    // These tests search far faster than a person would; the reads allowance has tests of its own.
+    server.services.limits.reads = new KeyedRateLimiter(1000, 10_000);
     owner = await registerUser(server.url, "searchowner");
     ann = await registerUser(server.url, "searchann");
     ben = await registerUser(server.url, "searchben");

@@ -43,10 +43,10 @@ export function requirePermission(services: Services, permission: Permission) {
   };
 }
 
-/** Refuse with 429 and Retry-After once `key` has used its allowance. */
-export function rateLimited(res: Response, limiter: KeyedRateLimiter, key: string): boolean {
+/** Refuse with 429 and Retry-After once `key` has used its allowance; an expensive request costs `cost`. */
+export function rateLimited(res: Response, limiter: KeyedRateLimiter, key: string, cost = 1): boolean {
   const bucket = limiter.bucket(key);
-  if (bucket.take()) return false;
+  if (bucket.spend(cost)) return false;
   res.setHeader("Retry-After", String(Math.max(1, bucket.retryAfterS())));
   sendError(res, "rate_limited", "too many requests; slow down and retry later");
   return true;

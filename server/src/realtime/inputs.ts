@@ -69,14 +69,26 @@ export function admit(
   payload: unknown,
 ): Result<Decision> | { ok: false; error: EdgeRefusal } {
   const limiter = services.limits.inputs.bucket(participantId);
-  if (!limiter.take()) {
-    return { ok: false, error: { code: ErrorCode.RateLimited, message: "slow down: too many messages", quiet: !limiter.shouldWarn() } };
-  }
+  const slowDown = () => ({ ok: false as const, error: { code: ErrorCode.RateLimited, message: "slow down: too many messages", quiet: !limiter.shouldWarn() } });
+  // Long text costs more: storing, indexing and erasing it grow with its length.
+  if (!limiter.spend(1 + textCost((payload as { text?: unknown } | null)?.text))) return slowDown();
   if (!isClientMessageType(type)) return err(ErrorCode.BadInput, `unknown message type '${type.slice(0, 64)}'`);
   const parsed = parseClientMessage(type, payload);
   if (!parsed.ok) return parsed;
-  return decideInput(services, room, participantId, type, parsed.value);
+  const decided = decideInput(services, room, participantId, type, parsed.value);
+  // Erasing a long message from the search index costs what storing it did.
+  if (decided.ok && decided.value.kind === "amend" && decided.value.change.op === "delete") {
+    const extra = textCost(room.findMessage(decided.value.messageId)?.text);
+    if (extra > 0 && !limiter.spend(extra)) return slowDown();
+  }
+  return decided;
 }
+
+/** Extra inputs a text costs: one per 2,000 characters (a short message costs nothing extra). */
+function textCost(text: unknown): number {
+  return typeof text === "string" ? Math.floor(text.length / TEXT_PER_INPUT) : 0;
+}
+const TEXT_PER_INPUT = 2000;
 
 function decideInput<K extends MessageType>(
   services: Pick<Services, "gate" | "db">,

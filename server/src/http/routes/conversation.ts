@@ -22,6 +22,8 @@ const searchQuery = z.object({
   // Only the newest 500 matches are ranked (persistence/src/search.ts): paging ends there.
   offset: z.coerce.number().int().min(0).max(500).default(0),
 });
+/** What a search or a thread listing spends from the reads allowance (a page of history spends 1). */
+const EXPENSIVE_READ = 3;
 /** At most this many not-yet-indexed messages a search indexes before it runs (the timer does the rest). */
 const SEARCH_CATCH_UP_ROWS = 2000;
 const readBody = z.strictObject({ seq: z.number().int().min(0).max(2 ** 32 - 1) });
@@ -37,9 +39,9 @@ export function conversationRoutes(services: Services): Router {
   const session = requireSession(services);
 
   /** The room the caller may see, after the read allowance; answers and returns undefined otherwise. */
-  const readable = (req: Request, res: Response): RoomData | undefined => {
+  const readable = (req: Request, res: Response, cost = 1): RoomData | undefined => {
     const userId = authOf(res).userId;
-    if (rateLimited(res, services.limits.reads, userId)) return undefined;
+    if (rateLimited(res, services.limits.reads, userId, cost)) return undefined;
     const access: Result<RoomData> = roomAccess(services, userId, req.params.id as string);
     if (!access.ok) {
       sendResult(res, access);
@@ -63,7 +65,8 @@ export function conversationRoutes(services: Services): Router {
   });
 
   router.get("/api/rooms/:id/threads", session, (req, res) => {
-    const room = readable(req, res);
+    // Listing threads groups every reply of the room: it costs as much as several pages.
+    const room = readable(req, res, EXPENSIVE_READ);
     if (!room) return;
     const query = parseOr400(res, threadsQuery, req.query);
     if (!query) return;
@@ -73,7 +76,16 @@ export function conversationRoutes(services: Services): Router {
   router.get("/api/rooms/:id/pins", session, (req, res) => {
     const room = readable(req, res);
     if (!room) return;
-    res.json({ messages: db.messages.pins(room.id) });
+    // Pins are few, but a page is bounded in bytes like history all the same.
+    const pins = db.messages.pins(room.id);
+    const page: typeof pins = [];
+    let bytes = 0;
+    for (const pin of pins) {
+      bytes += Buffer.byteLength(pin.text, "utf8");
+      if (page.length > 0 && bytes > HISTORY_PAGE_BYTES) break;
+      page.push(pin);
+    }
+    res.json({ messages: page, hasMore: page.length < pins.length });
   });
 
   router.post("/api/rooms/:id/read", session, (req, res) => {
@@ -88,7 +100,8 @@ export function conversationRoutes(services: Services): Router {
 
   router.get("/api/search", session, (req, res) => {
     const me = authOf(res).userId;
-    if (rateLimited(res, services.limits.reads, me)) return;
+    // A search scores up to 500 matches: it costs as much as several pages of history.
+    if (rateLimited(res, services.limits.reads, me, EXPENSIVE_READ)) return;
     const query = parseOr400(res, searchQuery, req.query);
     if (!query) return;
     if (query.room !== undefined) {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { impose, lift } from "../../realtime/moderation.ts";
 import { roomAccess } from "../../realtime/room-access.ts";
 import type { Services } from "../../realtime/services.ts";
-import { authOf, requireSession } from "../middleware.ts";
+import { authOf, rateLimited, requireSession } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
 
 const banBody = z.strictObject({
@@ -27,6 +27,9 @@ export function roomMemberRoutes(services: Services): Router {
   const managed = (req: Request, res: Response, permission: "ban_members" | "invite_to_rooms"): string | undefined => {
     const me = authOf(res).userId;
     const id = req.params.id as string;
+    // Writes are inputs and reads are reads: each spends from its allowance like any other.
+    const limiter = req.method === "GET" ? services.limits.reads : services.limits.inputs;
+    if (rateLimited(res, limiter, me)) return undefined;
     const access = roomAccess(services, me, id);
     if (!access.ok) {
       sendResult(res, access);
@@ -81,7 +84,8 @@ export function roomMemberRoutes(services: Services): Router {
     if (!body) return;
     if (!db.users.get(body.participantId)) return sendError(res, ErrorCode.NotFound, `no participant '${body.participantId}'`);
     const me = authOf(res).userId;
-    db.invites.invite(roomId, body.participantId, me, Date.now());
+    // Inviting again changes nothing, and writes nothing to the (append-only) audit log.
+    if (!db.invites.invite(roomId, body.participantId, me, Date.now())) return res.json({ ok: true, already: true });
     services.audit({ actorId: me, action: "room.invite", target: body.participantId, detail: { room: roomId } });
     res.status(201).json({ ok: true });
   });
