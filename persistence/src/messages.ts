@@ -1,6 +1,7 @@
 import { type MessageData, mentions } from "@mesh/schema";
 import type BetterSqlite3 from "better-sqlite3";
 import { MESSAGE_COLUMNS, type MessageRow, pairOf, readWithin, toMessage, toRow } from "./message-rows.ts";
+import { MessageUploads } from "./message-uploads.ts";
 
 /** History query: `before`/`after` are exclusive seq bounds; results are always oldest first. */
 export interface PageQuery {
@@ -60,7 +61,8 @@ export class MessageRepo {
   private readonly amend: Statement<MessageRow>;
   private readonly forgetMentions: Statement<string>;
   private readonly addMentions: Statement<{ id: string; names: string }>;
-  private readonly store: (batch: MessageBatch) => void;
+  private readonly uploads: MessageUploads;
+  private readonly store: (batch: MessageBatch, now: number) => void;
   private readonly checkpoint: () => void;
   private readonly maxSeqOf: Statement<string, { n: number | null }>;
   private readonly maxPairSeqOf: BetterSqlite3.Statement<[string, string], { n: number | null }>;
@@ -97,15 +99,18 @@ export class MessageRepo {
        WHERE m.id = @id AND m.to_id = '' AND m.deleted = 0 AND u.id <> m.author_id
          AND u.username IN (SELECT value FROM json_each(@names))`,
     );
-    this.store = db.transaction(({ appended, amended }: MessageBatch) => {
+    this.uploads = new MessageUploads(db);
+    this.store = db.transaction(({ appended, amended }: MessageBatch, now: number) => {
       for (const message of appended) {
         this.insert.run(toRow(message));
         this.mention(message);
+        this.uploads.added(message);
       }
       for (const message of amended) {
-        this.amend.run(toRow(message));
+        if (this.amend.run(toRow(message)).changes === 0) continue;
         this.forgetMentions.run(message.id);
         this.mention(message);
+        this.uploads.changed(message, now);
       }
     });
     this.checkpoint = () => db.pragma("wal_checkpoint(TRUNCATE)");
@@ -164,17 +169,18 @@ export class MessageRepo {
   /**
    * Stores a tick's writes in ONE transaction: inserts `appended`, then applies `amended` by id
    * (text, editedTs, deleted, reactions, attachments, pinned, locked; an unknown id changes
-   * nothing), keeping mentions in step. New messages are not indexed for search here, which
-   * cost the tick many times their insert: SearchRepo.indexPending does that later, in batches;
-   * edits and deletes of messages already indexed still change the index here, at once. If any
-   * row breaks a constraint (a duplicate id, room or pair seq, or (room, author, nonce)) it
-   * throws and NOTHING is stored, so the caller must dedupe first. A batch that deletes a
-   * message then checkpoints the WAL, so the deleted text is not left in an old page there (see
-   * openDatabase's secure_delete).
+   * nothing), keeping mentions and which messages carry which upload in step (an upload no
+   * message carries any more is marked released at `now`). New messages are not indexed for
+   * search here, which cost the tick many times their insert: SearchRepo.indexPending does that
+   * later, in batches; edits and deletes of messages already indexed still change the index
+   * here, at once. If any row breaks a constraint (a duplicate id, room or pair seq, or (room,
+   * author, nonce)) it throws and NOTHING is stored, so the caller must dedupe first. A batch
+   * that deletes a message then checkpoints the WAL, so the deleted text is not left in an old
+   * page there (see openDatabase's secure_delete).
    */
-  storeBatch(batch: MessageBatch): void {
+  storeBatch(batch: MessageBatch, now = Date.now()): void {
     if (batch.appended.length === 0 && batch.amended.length === 0) return;
-    this.store(batch);
+    this.store(batch, now);
     if (batch.amended.some((message) => message.deleted)) this.checkpoint();
   }
 

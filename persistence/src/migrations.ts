@@ -232,6 +232,26 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO messages_fts (rowid, text) VALUES (new.rowid, new.text);
   END;
   `,
+  // Which messages carry which upload, so a file is served only to someone who may read a live
+  // message carrying it, or to its uploader until a message lets it go. released_at: when the
+  // last message carrying it was deleted (0 while carried or never attached); the server removes
+  // such an upload, and its file, after a grace period. Deleted messages already carry nothing,
+  // so an upload let go of before this step looks never attached (its uploader alone sees it).
+  `
+  CREATE TABLE message_uploads (
+    message_id TEXT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    upload_id  TEXT NOT NULL,
+    PRIMARY KEY (message_id, upload_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX message_uploads_upload ON message_uploads (upload_id);
+  INSERT OR IGNORE INTO message_uploads (message_id, upload_id)
+  SELECT m.id, json_extract(a.value, '$.id') FROM messages AS m, json_each(m.attachments) AS a
+  WHERE m.deleted = 0 AND m.attachments <> '[]' AND a.type = 'object'
+    AND json_type(a.value, '$.id') = 'text';
+
+  ALTER TABLE uploads ADD COLUMN released_at INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX uploads_released ON uploads (released_at) WHERE released_at > 0;
+  `,
 ];
 
 /** Apply every pending step, each in its own IMMEDIATE transaction (safe if two processes race). */
