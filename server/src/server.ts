@@ -13,6 +13,7 @@ import { TokenService } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import { Gate } from "./gate/authorize.ts";
 import { UploadStore } from "./uploads/store.ts";
+import { RELEASE_GRACE_MS, sweepReleasedUploads } from "./uploads/sweep.ts";
 import { configureApp } from "./http/app.ts";
 import { guardRequests } from "./http/guard.ts";
 import { KeyedRateLimiter } from "./limits.ts";
@@ -89,6 +90,8 @@ const SESSION_SWEEP_MS = 10_000;
 /** How often, and how many new messages at most, the search index catches up. */
 const SEARCH_INDEX_MS = 100;
 const SEARCH_INDEX_ROWS = 200;
+/** How often uploads that deleted messages let go of are looked for. */
+const UPLOAD_SWEEP_MS = 5_000;
 /** Joins per participant: plenty for tabs and reconnects, too few to churn the matchmaker. */
 const JOINS_PER_S = 2;
 const JOIN_BURST = 20;
@@ -100,6 +103,9 @@ const READ_BURST = 100;
 export interface StartOptions {
   /** How often sockets of expired sessions are looked for (tests shorten it). */
   sessionSweepMs?: number;
+  /** How often released uploads are swept, and how long they wait first (tests shorten both). */
+  uploadSweepMs?: number;
+  uploadGraceMs?: number;
 }
 
 export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
@@ -136,7 +142,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       reads: new KeyedRateLimiter(READS_PER_S, READ_BURST),
     },
     startedAt: Date.now(),
-    uploads: new UploadStore(config.dataDir, config.uploadMaxBytes),
+    uploads: new UploadStore(config.dataDir, config.uploadMaxBytes, (sha256) => db.uploads.countBySha(sha256) > 0),
     audit: (entry) => {
       const stored = db.audit.append(entry);
       log.info(
@@ -207,6 +213,17 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   }, SEARCH_INDEX_MS);
   indexer.unref();
 
+  // Uploads whose last message was deleted leave here, off the ticks, once the grace is over: the
+  // record, and the file unless other uploads share its bytes (those a restart interrupted too).
+  const uploadSweep = setInterval(() => {
+    try {
+      sweepReleasedUploads(db, services.uploads, Date.now(), options.uploadGraceMs ?? RELEASE_GRACE_MS);
+    } catch (error) {
+      log.warn({ err: error }, "could not remove released uploads");
+    }
+  }, options.uploadSweepMs ?? UPLOAD_SWEEP_MS);
+  uploadSweep.unref();
+
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${port}`;
@@ -215,6 +232,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     closing ??= (async () => {
       clearInterval(sweep);
       clearInterval(indexer);
+      clearInterval(uploadSweep);
       await colyseus.gracefullyShutdown(false);
       db.close();
     })();

@@ -84,8 +84,9 @@ describe("private rooms, invitations, bans, unread counts and presence", () => {
       // The creator is invited automatically, so they can see what they made.
       expect(await ann.rest.invites("hideout")).toEqual([ann.participant.id]);
       expect(await ids(ann)).toContain("hideout");
-      const secret = await ann.rest.postMessage("hideout", { text: "hideoutword kept among friends" });
+      // Attached to a room message: anyone who may see the room may download it.
       const upload = await ann.rest.upload("hideout", "plan.txt", new TextEncoder().encode("the plan"), "text/plain");
+      const secret = await ann.rest.postMessage("hideout", { text: "hideoutword kept among friends", attachments: [upload.id] });
 
       await searchUntil(ann.rest, "hideoutword", 1);
       expect(await ids(ben)).not.toContain("hideout");

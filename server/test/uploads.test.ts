@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -215,7 +216,7 @@ describe("uploads", () => {
     const up = await uploaded(member, text, "notes.txt", "application/x-whatever");
     expect(up).toEqual({ id: expect.any(String), name: "notes.txt", type: "text/plain", size: Buffer.byteLength(text) });
 
-    const res = await download(spectator.token, up.id); // anyone who may see the room may read it
+    const res = await download(member.token, up.id);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(text);
     expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
@@ -223,7 +224,17 @@ describe("uploads", () => {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
     expect(res.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''notes.txt");
-    expect(res.headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    // Access can end (a deleted message, a ban): a cached copy is asked about again on each use.
+    expect(res.headers.get("cache-control")).toBe("private, no-cache");
+    const etag = res.headers.get("etag");
+    expect(etag).toMatch(/^"[0-9a-f]{64}"$/);
+    // As a browser revalidates (fetch would add `Cache-Control: no-cache` on its own, which asks for the bytes).
+    const revalidate = (token: string) =>
+      fetch(`${server.url}/api/uploads/${up.id}`, { headers: { ...headersOf(token), "If-None-Match": etag!, "Cache-Control": "max-age=0" } });
+    const revalidated = await revalidate(member.token);
+    expect(revalidated.status).toBe(304);
+    expect(await revalidated.text()).toBe("");
+    expect((await revalidate(spectator.token)).status).toBe(404);
 
     const head = await download(member.token, up.id, "HEAD");
     expect(head.status).toBe(200);
@@ -264,8 +275,8 @@ describe("uploads", () => {
     const second = await uploaded(owner, bytes, "b.txt");
     expect(first.id).not.toBe(second.id);
     expect(onDisk()).toHaveLength(before + 1);
-    expect(await (await download(member.token, second.id)).text()).toBe(bytes);
-    expect((await download(member.token, second.id)).headers.get("content-disposition")).toContain("b.txt");
+    expect(await (await download(owner.token, second.id)).text()).toBe(bytes);
+    expect((await download(owner.token, second.id)).headers.get("content-disposition")).toContain("b.txt");
   });
 
   it("refuses a declared over-size body before reading it", async () => {
@@ -392,6 +403,7 @@ describe("uploads", () => {
         headers: { ...headersOf(member.token), "Content-Type": type },
         body: typeof body === "string" ? body : new Uint8Array(body),
       });
+    const before = onDisk();
     const refusals = [
       await post(multipart([{ field: "note", body: "no file here" }])),
       await post(multipart([{ field: "attachment", filename: "a.txt", body: "wrong name" }])),
@@ -406,8 +418,45 @@ describe("uploads", () => {
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: { code: "bad_input" } });
     }
-    expect(onDisk().every((name) => SHA256_NAME.test(name))).toBe(true);
+    expect(onDisk()).toEqual(before);
     await stillServing();
+  });
+
+  it("keeps no file of a body refused after that file arrived whole", async () => {
+    const before = onDisk();
+    const first = `arrived whole ${Date.now()}`;
+    const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n${first}\r\n--${BOUNDARY}\r\n`);
+    const second = Buffer.from(`Content-Disposition: form-data; name="file"; filename="b.txt"\r\n\r\nsecond\r\n--${BOUNDARY}--\r\n`);
+    const answer = await rawPost({
+      path: "/api/rooms/lobby/uploads",
+      token: member.token,
+      head,
+      chunk: second,
+      total: head.length + second.length,
+      pauseAfter: head.length,
+      // The second file part comes only once the first is stored under its name.
+      whilePaused: () => waitFor("the first file stored", () => onDisk().includes(createHash("sha256").update(first).digest("hex"))).then(() => undefined),
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error.message).toMatch(/more than one file/);
+    expect(onDisk()).toEqual(before);
+  });
+
+  it("serves an unattached upload to its uploader alone, and a room message's to all who may see the room", async () => {
+    const up = await uploaded(member, "shown to the room", "room.txt");
+    expect((await download(member.token, up.id)).status).toBe(200);
+    // Knowing the id is not enough: the owner reads it from the audit log, a spectator could guess it.
+    const audit = await owner.rest.request<{ entries: { action: string; target: string }[] }>("GET", "/api/audit");
+    expect(audit.entries.some((e) => e.action === "upload.create" && e.target === up.id)).toBe(true);
+    for (const token of [owner.token, spectator.token, outsider.token]) expect((await download(token, up.id)).status).toBe(404);
+    expect((await download(spectator.token, up.id, "HEAD")).status).toBe(404);
+
+    await member.rest.request("POST", "/api/rooms/lobby/messages", { text: "see attached", attachments: [up.id] });
+    for (const token of [member.token, owner.token, spectator.token, outsider.token]) {
+      const res = await download(token, up.id);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("shown to the room");
+    }
   });
 
   it("answers only those who may see the room, and hides the rest", async () => {
@@ -423,7 +472,9 @@ describe("uploads", () => {
 
     // A ban in the room: no uploads there, and its files are gone from view.
     const lobbyFile = await uploaded(owner, "lobby file", "lobby.txt");
+    await owner.rest.request("POST", "/api/rooms/lobby/messages", { text: "for everyone", attachments: [lobbyFile.id] });
     const banned = await registerUser(server.url, "banished");
+    expect((await download(banned.token, lobbyFile.id)).status).toBe(200);
     server.services.db.sanctions.impose({
       roomId: "lobby",
       participantId: banned.participant.id,
@@ -469,6 +520,26 @@ describe("uploads", () => {
     expect(answer.status).toBe(403);
     expect(JSON.parse(answer.body).error.message).toMatch(/banned/);
     expect(onDisk()).toEqual(before);
+  });
+
+  it("refuses a participant in a kick's cooldown, who may not send there either", async () => {
+    const kicked = await registerUser(server.url, "kicked-out");
+    server.services.db.sanctions.impose({
+      roomId: "lobby",
+      participantId: kicked.participant.id,
+      kind: "kick",
+      until: Date.now() + 60_000,
+      byId: owner.participant.id,
+      byPriority: 999,
+      createdAt: Date.now(),
+    });
+    const before = onDisk();
+    const refused = await upload(kicked.token, "lobby", `kicked ${Date.now()}`, "k.txt");
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: "forbidden", message: expect.stringMatching(/kicked/) });
+    expect(onDisk()).toEqual(before);
+    server.services.db.sanctions.lift("lobby", kicked.participant.id, "kick");
+    expect((await upload(kicked.token, "lobby", "back again", "k.txt")).status).toBe(201);
   });
 
   it("refuses a spectator, who may read but not upload", async () => {

@@ -19,7 +19,8 @@ const ONE_FILE = "send multipart/form-data with exactly one part: the file, name
  * the store as it arrives. Settles only once nothing of a refused or broken upload is left on
  * disk: bad_input for anything but that one part, a malformed body or a client that went away;
  * payload_too_large past the store's cap or a body past cap + envelope. After a refusal the
- * rest of the body is left unread: the caller answers and hangs up.
+ * rest of the body is left unread: the caller answers and hangs up. A file received is held in
+ * the store: the caller calls `store.release(sha256)` once it has recorded it (or refused it).
  */
 export function receiveFile(req: IncomingMessage, store: UploadStore, maxBodyBytes: number): Promise<Result<ReceivedFile>> {
   const contentType = req.headers["content-type"] ?? "";
@@ -59,7 +60,11 @@ export function receiveFile(req: IncomingMessage, store: UploadStore, maxBodyByt
       stop.abort();
       parser.destroy();
       const answer = refusal;
-      settle((saving ?? Promise.resolve(answer)).then(() => answer, () => answer));
+      // A file saved whole before the refusal (a second part after it) goes too, unless something uses its bytes.
+      const discarded = saving?.then((saved) => {
+        if (saved.ok) store.release(saved.value.sha256);
+      });
+      settle((discarded ?? Promise.resolve()).then(() => answer, () => answer));
     };
     const count = (chunk: Buffer) => {
       received += chunk.length;
@@ -71,10 +76,12 @@ export function receiveFile(req: IncomingMessage, store: UploadStore, maxBodyByt
     };
 
     parser.on("file", (field, stream, info) => {
-      if (field !== "file") {
+      if (refusal || settled || field !== "file") {
         // Unread, it is destroyed with an error when the parser is; unheard, that error would end the process.
         stream.on("error", () => {});
         stream.resume();
+        // Past a refusal (a part the parser had buffered already) it is dropped unsaved: nobody would clean up after it.
+        if (refusal || settled) return;
         return refuse(ErrorCode.BadInput, `${ONE_FILE} (got a file part named '${field.slice(0, 50)}')`);
       }
       name = displayName(info.filename);

@@ -127,6 +127,17 @@ describe("the upload store", () => {
     expect(fs.readdirSync(store.dir)).toEqual([]);
   });
 
+  it("deletes the temp file when the upload is aborted before its file is even open", async () => {
+    const store = storeWith();
+    for (let i = 0; i < 20; i++) {
+      const stop = new AbortController();
+      const saving = store.save(chunks("too late"), stop.signal);
+      stop.abort(); // a refusal in the same parse as the file part's start (a second file part)
+      expect(await saving).toMatchObject({ ok: false, error: { code: "bad_input" } });
+      expect(fs.readdirSync(store.dir)).toEqual([]);
+    }
+  });
+
   it("throws when the disk refuses, and says so", async () => {
     const store = storeWith();
     fs.rmSync(store.dir, { recursive: true });
@@ -146,16 +157,36 @@ describe("the upload store", () => {
     await store.save(chunks("x"));
     for (const name of ["../mesh.sqlite", "..", "", sha("x").toUpperCase(), `${sha("x")}/../x`]) {
       expect(await store.read(name)).toBeUndefined();
-      expect(await store.remove(name)).toBe(false);
+      expect(store.remove(name)).toBe(false);
     }
     expect(fs.readdirSync(store.dir)).toEqual([sha("x")]);
   });
 
-  it("removes a stored file, once", async () => {
+  it("removes a stored file once its saver releases it, once", async () => {
     const store = storeWith();
     await store.save(chunks(PNG));
-    expect(await store.remove(sha(PNG))).toBe(true);
-    expect(await store.remove(sha(PNG))).toBe(false);
+    expect(store.remove(sha(PNG))).toBe(false); // held until released
+    expect(fs.readdirSync(store.dir)).toEqual([sha(PNG)]);
+    store.release(sha(PNG)); // nothing uses it: it goes
+    expect(fs.readdirSync(store.dir)).toEqual([]);
+    expect(store.remove(sha(PNG))).toBe(false);
     expect(await store.read(sha(PNG))).toBeUndefined();
+  });
+
+  it("keeps a file a record uses, or another upload of the same bytes still holds", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-uploads-"));
+    dirs.push(dir);
+    const recorded = new Set<string>();
+    const store = new UploadStore(dir, 1024, (sha256) => recorded.has(sha256));
+    await store.save(chunks("twice"));
+    await store.save(chunks("twice")); // the same bytes again, before the first is recorded
+    store.release(sha("twice")); // the first was refused
+    expect(fs.readdirSync(store.dir)).toEqual([sha("twice")]);
+    recorded.add(sha("twice"));
+    store.release(sha("twice")); // the second was recorded
+    expect(store.remove(sha("twice"))).toBe(false);
+    recorded.clear();
+    expect(store.remove(sha("twice"))).toBe(true);
+    expect(fs.readdirSync(store.dir)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { pipeline } from "node:stream/promises";
-import { ErrorCode } from "@mesh/schema";
+import { err, ErrorCode } from "@mesh/schema";
 import { type Request, type Response, Router } from "express";
+import { joinRefusal } from "../../realtime/moderation.ts";
 import { roomAccess } from "../../realtime/room-access.ts";
 import type { Services } from "../../realtime/services.ts";
 import { MULTIPART_ENVELOPE_BYTES, receiveFile } from "../../uploads/receive.ts";
@@ -9,7 +10,10 @@ import { INLINE_TYPES } from "../../uploads/sniff.ts";
 import { authOf, rateLimited, requireSession } from "../middleware.ts";
 import { sendError, sendResult } from "../respond.ts";
 
-/** Uploads into a room (multipart, one file) and downloads of them, for those who may see the room. */
+/**
+ * Uploads into a room (multipart, one file), for those who may send there; downloads, for its
+ * uploader and for whoever may read a live message carrying it, in a room they may see.
+ */
 export function uploadRoutes(services: Services): Router {
   const { db, gate, log, config } = services;
   const router = Router();
@@ -33,12 +37,21 @@ export function uploadRoutes(services: Services): Router {
     next();
   };
 
+  /** May this participant upload to this room now: see it, hold upload_files, and not be in a kick's cooldown. */
+  const mayUpload = (userId: string, roomId: string) => {
+    const access = roomAccess(services, userId, roomId);
+    if (!access.ok) return access;
+    const allowed = gate.authorize(userId, "upload_files", { roomId });
+    if (!allowed.ok) return allowed;
+    // Kicked participants cannot send here for the cooldown, so nothing they upload could be attached.
+    const kicked = joinRefusal(db, roomId, userId, Date.now());
+    return kicked ? err(ErrorCode.Forbidden, kicked) : allowed;
+  };
+
   router.post("/api/rooms/:id/uploads", unreadBodyRefused, session, async (req, res) => {
     const roomId = req.params.id as string;
     const userId = authOf(res).userId;
-    const access = roomAccess(services, userId, roomId);
-    if (!access.ok) return sendResult(res, access);
-    const allowed = gate.authorize(userId, "upload_files", { roomId });
+    const allowed = mayUpload(userId, roomId);
     if (!allowed.ok) return sendResult(res, allowed);
     if (rateLimited(res, services.limits.inputs, userId)) return;
 
@@ -49,13 +62,12 @@ export function uploadRoutes(services: Services): Router {
     }
     const file = received.value;
     // Asked again at the moment of recording: the room may have gone (and its id be taken anew)
-    // or a ban come in while the bytes were arriving.
-    const still = roomAccess(services, userId, roomId);
-    const stillAllowed = still.ok ? gate.authorize(userId, "upload_files", { roomId }) : still;
-    if (!stillAllowed.ok) {
-      // Kept if another upload already shares these bytes.
-      if (db.uploads.countBySha(file.sha256) === 0) await store.remove(file.sha256);
-      return sendResult(res, stillAllowed);
+    // or a ban or kick come in while the bytes were arriving. Refused, the file goes (unless
+    // another upload shares these bytes) when the store's hold on it is released.
+    const still = mayUpload(userId, roomId);
+    if (!still.ok) {
+      store.release(file.sha256);
+      return sendResult(res, still);
     }
     const upload = {
       id: randomUUID(),
@@ -67,7 +79,12 @@ export function uploadRoutes(services: Services): Router {
       uploaderId: userId,
       createdAt: Date.now(),
     };
-    db.uploads.create(upload);
+    try {
+      db.uploads.create(upload);
+    } finally {
+      store.release(file.sha256);
+    }
+    // The id in the audit log grants nothing: a download needs more than knowing it.
     services.audit({ actorId: userId, action: "upload.create", target: upload.id, detail: { roomId, size: file.size, type: file.type } });
     log.info({ upload: upload.id, room: roomId, by: userId, size: file.size, type: file.type }, "file uploaded");
     res.status(201).json({ upload: { id: upload.id, name: upload.name, type: upload.type, size: upload.size } });
@@ -78,14 +95,22 @@ export function uploadRoutes(services: Services): Router {
     const userId = authOf(res).userId;
     const id = req.params.id as string;
     if (rateLimited(res, services.limits.reads, userId)) return;
-    // An upload in a room the caller may not see does not exist for them.
+    // An upload the caller may not have does not exist for them: knowing its id grants nothing.
     const missing = () => sendError(res, ErrorCode.NotFound, `no upload '${id.slice(0, 100)}'`);
-    const upload = db.uploads.get(id);
+    const upload = db.uploads.readableBy(id, userId);
     if (!upload || !roomAccess(services, userId, upload.roomId).ok) return missing();
     const file = await store.read(upload.sha256);
     if (!file) {
       log.warn({ upload: id, sha256: upload.sha256 }, "an upload's file is missing from the uploads folder");
       return missing();
+    }
+    // Access can end (a deleted message, a ban), so a cached copy is asked about again on each use.
+    res.setHeader("Cache-Control", "private, no-cache");
+    res.setHeader("ETag", `"${upload.sha256}"`);
+    if (req.fresh) {
+      file.stream.destroy();
+      res.status(304).end();
+      return;
     }
     const inline = INLINE_TYPES.has(upload.type);
     res.setHeader("Content-Type", upload.type === "text/plain" ? "text/plain; charset=utf-8" : upload.type);
@@ -94,8 +119,6 @@ export function uploadRoutes(services: Services): Router {
     // Even opened directly, the bytes run no script, load nothing and share no origin.
     res.setHeader("Content-Security-Policy", "default-src 'none'; sandbox");
     res.setHeader("Content-Disposition", `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeRfc5987(upload.name)}`);
-    // The bytes behind an id never change.
-    res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
     if (req.method === "HEAD") {
       file.stream.destroy();
       res.end();
