@@ -340,4 +340,17 @@ describe("SearchRepo.indexPending", () => {
     expect(ids(db, "garden")).toEqual([]);
     expect(checkIndex(db)).not.toThrow();
   });
+
+  it("indexes at most `maxChars` of text a call, but always at least one message", () => {
+    const db = temp.open();
+    db.messages.appendBatch([
+      message({ seq: 1, id: "a", text: "needle ".repeat(100) }),
+      message({ seq: 2, id: "b", text: "needle short" }),
+      message({ seq: 3, id: "c", text: "needle also short" }),
+    ]);
+    expect(db.search.indexPending(100, 10)).toBe(1); // the long one alone, though past the bound
+    expect(ids(db, "needle")).toEqual(["a"]);
+    expect(db.search.indexPending(100, 40)).toBe(2);
+    expect(db.search.indexPending(100, 40)).toBe(0);
+  });
 });

@@ -50,28 +50,38 @@ interface Candidate {
  */
 export class SearchRepo {
   private readonly ranked: (terms: readonly string[], scope: SearchScope) => SearchHit[];
-  private readonly indexBatch: (maxRows: number) => number;
+  private readonly indexBatch: (maxRows: number, maxChars: number) => number;
 
   constructor(db: BetterSqlite3.Database) {
     const through = db.prepare<[], number>("SELECT through FROM messages_fts_progress").pluck();
-    const nextRows = db.prepare<[number, number], { n: number; last: number | null }>(
-      "SELECT count(*) AS n, max(rowid) AS last FROM (SELECT rowid FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?)",
+    // Indexing costs with the text's length (a trigram per character), so a call is bounded in both.
+    const nextRows = db.prepare<[number, number], { rowid: number; chars: number }>(
+      "SELECT rowid, length(text) AS chars FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?",
     );
     const add = db.prepare<[number, number]>(
       "INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE rowid > ? AND rowid <= ?",
     );
     const advance = db.prepare<[number]>("UPDATE messages_fts_progress SET through = ?");
     // Rows and watermark move together, so a crash leaves the rows above it to the next call.
-    const index = db.transaction((maxRows: number): number => {
+    const index = db.transaction((maxRows: number, maxChars: number): number => {
       const from = through.get() ?? 0;
-      const { n, last } = nextRows.get(from, maxRows) ?? { n: 0, last: null };
-      if (last === null) return 0;
+      let n = 0;
+      let last: number | undefined;
+      let chars = 0;
+      for (const row of nextRows.iterate(from, maxRows)) {
+        chars += row.chars;
+        // At least one row a call, however long, or a long message would stall indexing for good.
+        if (n > 0 && chars > maxChars) break;
+        n++;
+        last = row.rowid;
+      }
+      if (last === undefined) return 0;
       add.run(from, last);
       advance.run(last);
       return n;
     });
     // IMMEDIATE: it reads, then writes on what it read; another process must not write between.
-    this.indexBatch = (maxRows) => index.immediate(maxRows);
+    this.indexBatch = (maxRows, maxChars) => index.immediate(maxRows, maxChars);
     // Newest stored first, straight off the index (FTS5 walks rowids backwards), stopping at
     // the cap: which rows come back depends on the rows in scope only. Only what ranking needs:
     // whole rows for all candidates cost more than the search itself.
@@ -124,12 +134,13 @@ export class SearchRepo {
 
   /**
    * Indexes up to `maxRows` stored messages that search does not find yet, oldest first, in one
-   * transaction of its own; returns how many (fewer than `maxRows` means it has caught up). Each
-   * costs about what the index added to storing it, but many in one call cost far less apiece.
+   * transaction of its own, stopping before `maxChars` of text (at least one message always);
+   * returns how many (0 means it has caught up). Each costs about what the index added to storing
+   * it (its length, in trigrams), but many in one call cost far less apiece.
    */
-  indexPending(maxRows: number): number {
+  indexPending(maxRows: number, maxChars = Number.POSITIVE_INFINITY): number {
     if (!(maxRows >= 1)) return 0; // NaN too
-    return this.indexBatch(Math.min(Math.floor(maxRows), Number.MAX_SAFE_INTEGER));
+    return this.indexBatch(Math.min(Math.floor(maxRows), Number.MAX_SAFE_INTEGER), maxChars);
   }
 }
 

@@ -24,8 +24,10 @@ const searchQuery = z.object({
 });
 /** What a search or a thread listing spends from the reads allowance (a page of history spends 1). */
 const EXPENSIVE_READ = 3;
-/** At most this many not-yet-indexed messages a search indexes before it runs (the timer does the rest). */
+/** At most this many not-yet-indexed messages a search indexes before it runs (the timer does the rest)… */
 const SEARCH_CATCH_UP_ROWS = 2000;
+/** …and at most this much text (long text costs a trigram per character): a flood's backlog waits for the timer. */
+const SEARCH_CATCH_UP_CHARS = 64_000;
 const readBody = z.strictObject({ seq: z.number().int().min(0).max(2 ** 32 - 1) });
 
 /**
@@ -110,7 +112,7 @@ export function conversationRoutes(services: Services): Router {
     }
     const roomIds = visibleRooms(services, me).map((room) => room.id);
     // Whatever was stored before this search is found by it: the index catches up first.
-    services.db.search.indexPending(SEARCH_CATCH_UP_ROWS);
+    services.db.search.indexPending(SEARCH_CATCH_UP_ROWS, SEARCH_CATCH_UP_CHARS);
     const hits = services.db.search.search(query.q, { participantId: me, roomIds, room: query.room, limit: query.limit, offset: query.offset });
     if (!hits.ok) return sendResult(res, hits);
     res.json({ results: hits.value });
