@@ -90,6 +90,8 @@ const SESSION_SWEEP_MS = 10_000;
 /** How often, and how many new messages at most, the search index catches up. */
 const SEARCH_INDEX_MS = 100;
 const SEARCH_INDEX_ROWS = 200;
+/** A trigram index costs per character: 200 long messages were seconds of blocked thread, so text bounds a call too. */
+const SEARCH_INDEX_CHARS = 16_000;
 /** How often uploads that deleted messages let go of are looked for. */
 const UPLOAD_SWEEP_MS = 5_000;
 /** Joins per participant: plenty for tabs and reconnects, too few to churn the matchmaker. */
@@ -202,11 +204,11 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   }, options.sessionSweepMs ?? SESSION_SWEEP_MS);
   sweep.unref();
 
-  // New messages reach the search index here, off the rooms' ticks, 200 rows at a time,
+  // New messages reach the search index here, off the rooms' ticks, 200 rows or 16,000 characters at a time,
   // so one call never holds the thread for long; after a crash the backlog is picked up the same way.
   const indexer = setInterval(() => {
     try {
-      db.search.indexPending(SEARCH_INDEX_ROWS);
+      db.search.indexPending(SEARCH_INDEX_ROWS, SEARCH_INDEX_CHARS);
     } catch (error) {
       log.warn({ err: error }, "could not index new messages for search");
     }
