@@ -1,7 +1,7 @@
 import net from "node:net";
 import type { MessageData } from "@mesh/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "@mesh/bots";
+import { connect, type MeshRoom } from "@mesh/bots";
 import { registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 
 /** A loopback TCP proxy in front of the server that the test can cut: every connection through it dies at once. */
@@ -161,7 +161,7 @@ describe("reconnection without loss", () => {
     const many = await registerUser(server.url, "many-tabs");
     const proxy = await cuttableProxy(new URL(server.url));
     try {
-      const tabs = [];
+      const tabs: MeshRoom[] = [];
       for (let i = 0; i < 8; i++) tabs.push(await connect({ url: proxy.url, token: many.token }).join("lobby", { reconnect: false }));
       proxy.cut();
       await waitFor("all eight dropped", () => tabs.every((t) => t.connectionState === "closed"), 10_000);
