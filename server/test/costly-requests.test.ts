@@ -54,4 +54,32 @@ describe("expensive requests cost more of an allowance", () => {
     expect(audit.entries.filter((e) => e.action === "room.invite")).toHaveLength(1);
     expect(await allowedBefore429(300, invite)).toBeLessThanOrEqual(120);
   });
+
+  it("uploads: a participant has at most two arriving at once", async () => {
+    const uly = await registerUser(server.url, "uly");
+    const net = await import("node:net");
+    const url = new URL(server.url);
+    /** A multipart upload that sends its head and then nothing: it stays open until the server cuts it. */
+    const trickle = () =>
+      new Promise<{ socket: import("node:net").Socket; closed: Promise<void> }>((resolve) => {
+        const socket = net.connect(Number(url.port), url.hostname, () => {
+          const boundary = "b0undary";
+          const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.txt"\r\nContent-Type: text/plain\r\n\r\nsome`;
+          socket.write(
+            `POST /api/rooms/lobby/uploads HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${uly.token}\r\n` +
+              `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: 100000\r\n\r\n${head}`,
+          );
+          resolve({ socket, closed: new Promise((done) => socket.once("close", () => done())) });
+        });
+      });
+    const slow = [await trickle(), await trickle()];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const third = new FormData();
+    third.set("file", new Blob(["hello"]), "third.txt");
+    const refused = await fetch(`${server.url}/api/rooms/lobby/uploads`, { method: "POST", body: third, headers: { authorization: `Bearer ${uly.token}` } });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/at a time/);
+    for (const { socket } of slow) socket.destroy();
+    await Promise.all(slow.map((s) => s.closed));
+  });
 });

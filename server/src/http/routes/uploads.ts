@@ -10,6 +10,13 @@ import { INLINE_TYPES } from "../../uploads/sniff.ts";
 import { authOf, rateLimited, requireSession } from "../middleware.ts";
 import { sendError, sendResult } from "../respond.ts";
 
+/** Uploads one participant may have arriving at once. */
+const UPLOADS_IN_FLIGHT = 2;
+/** An upload body that sends nothing for this long is cut. */
+const UPLOAD_IDLE_MS = 30_000;
+/** An upload spends one more input per this many bytes it declares. */
+const UPLOAD_BYTES_PER_INPUT = 1024 * 1024;
+
 /**
  * Uploads into a room (multipart, one file), for those who may send there; downloads, for its
  * uploader and for whoever may read a live message carrying it, in a room they may see.
@@ -20,6 +27,8 @@ export function uploadRoutes(services: Services): Router {
   const session = requireSession(services);
   const store = services.uploads;
   const maxBodyBytes = config.uploadMaxBytes + MULTIPART_ENVELOPE_BYTES;
+  /** Uploads in progress per participant. */
+  const uploading = new Map<string, number>();
 
   /**
    * Ahead of the session check, so even a refusal to an anonymous caller costs no reading: a
@@ -53,9 +62,27 @@ export function uploadRoutes(services: Services): Router {
     const userId = authOf(res).userId;
     const allowed = mayUpload(userId, roomId);
     if (!allowed.ok) return sendResult(res, allowed);
-    if (rateLimited(res, services.limits.inputs, userId)) return;
-
-    const received = await receiveFile(req, store, maxBodyBytes);
+    // A big file costs more of the allowance than a small one: one input, and one per MiB declared.
+    const declared = Number(req.headers["content-length"] ?? 0);
+    const cost = 1 + (Number.isFinite(declared) ? Math.floor(declared / UPLOAD_BYTES_PER_INPUT) : 0);
+    if (rateLimited(res, services.limits.inputs, userId, cost)) return;
+    // A few at a time per participant: slow bodies must not hold the server's file descriptors.
+    const inFlight = uploading.get(userId) ?? 0;
+    if (inFlight >= UPLOADS_IN_FLIGHT) {
+      return sendError(res, ErrorCode.RateLimited, `at most ${UPLOADS_IN_FLIGHT} uploads at a time; wait for one to finish`);
+    }
+    uploading.set(userId, inFlight + 1);
+    // A body that stops arriving is cut: nobody holds a temp file open by trickling.
+    req.socket.setTimeout(UPLOAD_IDLE_MS, () => req.socket.destroy());
+    let received: Awaited<ReturnType<typeof receiveFile>>;
+    try {
+      received = await receiveFile(req, store, maxBodyBytes);
+    } finally {
+      const left = (uploading.get(userId) ?? 1) - 1;
+      if (left > 0) uploading.set(userId, left);
+      else uploading.delete(userId);
+      if (!req.socket.destroyed) req.socket.setTimeout(0);
+    }
     if (!received.ok) {
       if (req.socket.destroyed) return; // the client went away; nothing to answer
       return sendResult(res, received);
