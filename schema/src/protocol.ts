@@ -90,6 +90,8 @@ export function errorRef(type: string, payload: unknown): string {
 
 /** At most this many distinct emoji react to one message. */
 export const MAX_REACTIONS_PER_MESSAGE = 20;
+/** At most this many reactions (participant × emoji) on one message, all emoji together. */
+export const MAX_REACTORS_PER_MESSAGE = 1000;
 /** At most this many uploads ride on one message. */
 export const MAX_ATTACHMENTS = 10;
 

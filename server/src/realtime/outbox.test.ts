@@ -5,7 +5,8 @@ import { openDatabase } from "@mesh/persistence";
 import { createSim, type SimInput } from "@mesh/sim";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logger.ts";
-import { MessageOutbox } from "./outbox.ts";
+import { MAX_REACTORS_PER_MESSAGE } from "@mesh/schema";
+import { applyChange, MessageOutbox } from "./outbox.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -49,5 +50,40 @@ describe("the message outbox", () => {
       db.sqlite.pragma("query_only = OFF");
       db.close();
     }
+  });
+});
+
+describe("applyChange on reactions", () => {
+  const base = {
+    id: "m1",
+    roomId: "lobby",
+    seq: 1,
+    authorId: "ann",
+    authorName: "Ann",
+    text: "hi",
+    threadId: "",
+    to: "",
+    ts: 1,
+    editedTs: 0,
+    deleted: false,
+    trust: "local" as const,
+    nonce: "",
+    reactions: {} as Record<string, string[]>,
+    attachments: [],
+    pinned: false,
+    locked: false,
+  };
+  const react = (participantId: string, emoji: string, on = true) =>
+    ({ kind: "amend", participantId, messageId: "m1", change: { op: "react", emoji, on } }) as const;
+
+  it("bounds the reactions one message holds, all emoji together, and lets a reactor take theirs back", () => {
+    const full = { ...base, reactions: { "👍": Array.from({ length: MAX_REACTORS_PER_MESSAGE }, (_, i) => `p${i}`) } };
+    expect(applyChange(full, react("late", "👍"))).toMatchObject({ ok: false, error: { code: "bad_input" } });
+    expect(applyChange(full, react("late", "🎉"))).toMatchObject({ ok: false, error: { code: "bad_input" } });
+    const fewer = applyChange(full, react("p0", "👍", false));
+    expect(fewer.ok && fewer.value.reactions["👍"].length).toBe(MAX_REACTORS_PER_MESSAGE - 1);
+    // A repeated reaction changes nothing (the same object comes back).
+    const once = { ...base, reactions: { "👍": ["ann"] } };
+    expect(applyChange(once, react("ann", "👍"))).toEqual({ ok: true, value: once });
   });
 });

@@ -5,6 +5,7 @@ import {
   ErrorCode,
   errorRef,
   MAX_REACTIONS_PER_MESSAGE,
+  MAX_REACTORS_PER_MESSAGE,
   type MeshError,
   type MessageData,
   ok,
@@ -142,6 +143,10 @@ export function applyChange(message: MessageData, { participantId, change }: Ame
       if (change.on === by.includes(participantId)) return ok(message);
       if (change.on && by.length === 0 && Object.keys(message.reactions).length >= MAX_REACTIONS_PER_MESSAGE) {
         return err(ErrorCode.BadInput, `a message holds at most ${MAX_REACTIONS_PER_MESSAGE} different emoji`);
+      }
+      // Every join carries every reactor of every message in the window: the total is bounded too.
+      if (change.on && Object.values(message.reactions).reduce((n, ids) => n + ids.length, 0) >= MAX_REACTORS_PER_MESSAGE) {
+        return err(ErrorCode.BadInput, `this message holds as many reactions as it can (${MAX_REACTORS_PER_MESSAGE})`);
       }
       const reactions = { ...message.reactions };
       const next = change.on ? [...by, participantId] : by.filter((id) => id !== participantId);

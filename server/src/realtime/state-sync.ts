@@ -91,11 +91,18 @@ export function updateMessage(message: Message, data: MessageData): void {
   for (const emoji of [...message.reactions.keys()]) if (!data.reactions[emoji]) message.reactions.delete(emoji);
   for (const [emoji, by] of Object.entries(data.reactions)) {
     const shown = message.reactions.get(emoji);
-    if (shown && shown.by.length === by.length && shown.by.every((id, i) => id === by[i])) continue;
-    const reaction = new Reaction();
-    reaction.emoji = emoji;
-    reaction.by.push(...by);
-    message.reactions.set(emoji, reaction);
+    if (!shown) {
+      const reaction = new Reaction();
+      reaction.emoji = emoji;
+      reaction.by.push(...by);
+      message.reactions.set(emoji, reaction);
+      continue;
+    }
+    // In place: a toggle patches one entry, not the whole list of who reacted.
+    const wanted = new Set(by);
+    for (let i = shown.by.length - 1; i >= 0; i--) if (!wanted.has(shown.by[i])) shown.by.splice(i, 1);
+    const present = new Set(shown.by);
+    for (const id of by) if (!present.has(id)) shown.by.push(id);
   }
   if (message.attachments.length !== data.attachments.length) {
     message.attachments.clear();
