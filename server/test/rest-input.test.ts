@@ -1,3 +1,4 @@
+import { KeyedRateLimiter } from "../src/limits.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerUser, startTestServer, type TestServer, type TestUser } from "./harness.ts";
 
@@ -8,6 +9,8 @@ describe("REST bodies a careless or hostile client sends", () => {
 
   beforeAll(async () => {
     server = await startTestServer({ authRatePerMin: 10_000, ratePerS: 10_000, rateBurst: 10_000 });
+    // Each case snapshots everything twice, far faster than a person reads; the reads allowance has tests of its own.
+    server.services.limits.reads = new KeyedRateLimiter(10_000, 10_000);
     owner = await registerUser(server.url, "owner");
   });
   afterAll(() => server.stop());
