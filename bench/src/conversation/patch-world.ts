@@ -126,6 +126,7 @@ export class PatchWorld {
     this.sent = dms.map((data) => ({ text: data.text, from: indexOf(data.authorId), to: indexOf(data.to) }));
     return timeNs(() => {
       for (const data of dms) this.apply(this.window.append(data));
+      this.window.sweep();
     });
   }
 
@@ -133,14 +134,7 @@ export class PatchWorld {
   patch(): number {
     // The fake sockets have every member applyPatches reads (state, view, raw).
     const clients = this.sockets as unknown as Client[];
-    if (this.options.views !== "room") return timeNs(() => this.serializer.applyPatches(clients, this.state));
-    // As the room does: views whose DMs did not change this tick ride on the shared encoding.
-    const changed = new Set(this.sent.flatMap((dm) => [`p${dm.from}`, `p${dm.to}`]));
-    return timeNs(() =>
-      this.directViews.patch(this.sockets, (socket) => socket.participantId, changed, () =>
-        this.serializer.applyPatches(clients, this.state),
-      ),
-    );
+    return timeNs(() => this.serializer.applyPatches(clients, this.state));
   }
 
   /** As the room adapter does with the window's ViewChanges. */

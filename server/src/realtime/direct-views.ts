@@ -9,22 +9,16 @@ export interface ViewHolder {
 
 /**
  * Which `direct` messages each socket's StateView holds. Colyseus encodes a patch once per
- * distinct view, so every socket without DMs shares one empty view (one encoding for all, as if
- * there were no views at all); a socket gets a view of its own with its participant's first DM.
+ * distinct view and once more for all sockets without one, so a socket without DMs has no view
+ * (it gets the shared encoding, which never carries filtered fields); a socket gets a view of its
+ * own with its participant's first DM. (One StateView shared by several sockets is not something
+ * Colyseus supports: their decoders went out of step when we tried.)
  */
 export class DirectViews {
-  /** The one view every socket without DMs shares: nothing is ever added to it. */
-  readonly none = new StateView();
-
-  /** Broadcast a tick's patch, encoding only the views whose DMs changed (see patchSkippingQuietViews). */
-  patch<S extends ViewHolder>(sockets: Iterable<S>, participantOf: (socket: S) => string | undefined, changed: ReadonlySet<string>, broadcast: () => void): void {
-    patchSkippingQuietViews(sockets, this.none, participantOf, changed, broadcast);
-  }
-
   /** Set a socket's view to show exactly these DMs (its participant's, at join or reconnection). */
   show(socket: ViewHolder, messages: readonly Message[]): void {
     if (messages.length === 0) {
-      socket.view = this.none;
+      socket.view = undefined;
       return;
     }
     const view = new StateView();
@@ -43,7 +37,7 @@ export class DirectViews {
   ): void {
     for (const [participantId, { add, remove }] of netChanges(changes)) {
       for (const socket of socketsOf(participantId)) {
-        if (socket.view === this.none || socket.view === undefined) {
+        if (socket.view === undefined) {
           this.show(socket, holding(participantId));
           continue;
         }
@@ -51,37 +45,6 @@ export class DirectViews {
         for (const message of add) socket.view.add(message);
       }
     }
-  }
-}
-
-/**
- * Run `patch` (the tick's broadcast) with every socket whose DMs did not change this tick on the
- * shared view, then give each its own view back. Colyseus encodes a patch once per distinct view,
- * walking every change of the tick for each; a view whose DMs did not change would add nothing to
- * the shared encoding (DMs are the only per-view data, and a filtered array's ops travel by
- * reference, not by index), so it costs nothing to skip. `changed`: participants whose DMs were
- * added, removed or changed this tick; a view with pending changes of its own is never skipped.
- */
-export function patchSkippingQuietViews<S extends ViewHolder>(
-  sockets: Iterable<S>,
-  shared: StateView,
-  participantOf: (socket: S) => string | undefined,
-  changed: ReadonlySet<string>,
-  patch: () => void,
-): void {
-  const parked: [S, StateView][] = [];
-  for (const socket of sockets) {
-    const view = socket.view;
-    if (view === undefined || view === shared || view.changes.size > 0) continue;
-    const participantId = participantOf(socket);
-    if (participantId === undefined || changed.has(participantId)) continue;
-    parked.push([socket, view]);
-    socket.view = shared;
-  }
-  try {
-    patch();
-  } finally {
-    for (const [socket, view] of parked) socket.view = view;
   }
 }
 

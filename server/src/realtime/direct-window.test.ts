@@ -53,9 +53,13 @@ describe("DirectWindow", () => {
     expect(texts(window.holding("ann"))).toEqual(["a2", "a3"]);
     expect(texts([...direct])).toEqual(["a1", "a2", "a3"]);
     window.close("ben");
+    // Released, but still in the state until swept (after the views have let go of it).
+    expect(texts([...direct])).toEqual(["a1", "a2", "a3"]);
+    window.sweep();
     expect(texts([...direct])).toEqual(["a2", "a3"]);
     window.close("ann");
     window.close("cy");
+    window.sweep();
     expect(direct.length).toBe(0);
   });
 

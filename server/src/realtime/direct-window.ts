@@ -17,6 +17,8 @@ export interface ViewChange {
  */
 export class DirectWindow {
   private readonly byId = new Map<string, Message>();
+  /** Released this tick, still in the array until `sweep` (the views let go of them first). */
+  private readonly leaving: Message[] = [];
   /** Per participant present: the ids of the DMs they hold, oldest first. */
   private readonly held = new Map<string, string[]>();
 
@@ -117,8 +119,17 @@ export class DirectWindow {
     for (const ids of this.held.values()) if (ids.includes(id)) return;
     const message = this.byId.get(id);
     this.byId.delete(id);
-    if (!message) return;
-    const index = this.direct.indexOf(message);
-    if (index >= 0) this.direct.splice(index, 1);
+    if (message) this.leaving.push(message);
+  }
+
+  /**
+   * Take the DMs nobody holds any more out of the array: after the views have let go of them,
+   * since a view must never be asked to remove an instance already detached from the state.
+   */
+  sweep(): void {
+    for (const message of this.leaving.splice(0)) {
+      const index = this.direct.indexOf(message);
+      if (index >= 0) this.direct.splice(index, 1);
+    }
   }
 }

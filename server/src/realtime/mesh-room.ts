@@ -64,6 +64,8 @@ export function defineMeshRoom(services: Services) {
     private readonly waiting = new Map<string, ReturnType<Room["allowReconnection"]>>();
     private idleStop!: IdleStop;
     private readonly tickStats = new TickStats();
+    /** Sockets that joined holding DMs: their views are filled at the next tick. */
+    private readonly joiningWithDirect = new Set<MeshSocket>();
     /** Which DMs each socket's StateView holds. */
     private readonly directViews = new DirectViews();
     /** Released (idle or deleted): takes no one in, ticks no more. */
@@ -164,7 +166,10 @@ export function defineMeshRoom(services: Services) {
       this.idleStop.cancel();
       services.connections.add(client, auth.userId, auth.sid);
       this.index(auth.userId, client);
-      this.directViews.show(client, this.runtime.arrive(actor));
+      // The join's full state goes out without DMs; they come with the next patch, added to a view
+      // of its own then (a view filled before the full state made decoders see them twice).
+      client.view = undefined;
+      if (this.runtime.arrive(actor).length > 0) this.joiningWithDirect.add(client);
     }
 
     /** The connection dropped without a goodbye: keep the participant (offline) while it comes back. */
@@ -358,18 +363,21 @@ export function defineMeshRoom(services: Services) {
         (participantId) => this.sockets.get(participantId)?.values() ?? [],
         (participantId) => this.runtime.directOf(participantId),
       );
-      const changed = new Set(views.map((change) => change.participantId));
+      for (const client of this.joiningWithDirect) {
+        if (this.clients.includes(client)) this.directViews.show(client, this.runtime.directOf(sessionOf(client).userId));
+      }
+      this.joiningWithDirect.clear();
+      this.runtime.sweepDirect();
       for (const message of updated) {
         if (message.to === "") {
           this.broadcast(ServerMessage.MessageUpdated, message);
           continue;
         }
         for (const id of [message.authorId, message.to]) {
-          changed.add(id);
           for (const client of this.connected(id)) client.send(ServerMessage.MessageUpdated, message);
         }
       }
-      this.directViews.patch(this.clients, (client) => client.auth?.userId, changed, () => this.broadcastPatch());
+      this.broadcastPatch();
       if (this.stopAfterTick) {
         this.stopAfterTick = false;
         this.stop("idle");

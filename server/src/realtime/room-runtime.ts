@@ -147,6 +147,8 @@ export class RoomRuntime implements EdgeRoom {
   depart(participantId: string): void {
     if (!this.members.delete(participantId)) return;
     this.direct.close(participantId);
+    // The leaver's sockets are gone already: nothing holds these in a view.
+    this.direct.sweep();
     this.enqueue({ kind: "leave", participantId });
   }
 
@@ -156,6 +158,11 @@ export class RoomRuntime implements EdgeRoom {
 
   findMessage(messageId: string): MessageData | undefined {
     return this.services.db.messages.get(messageId);
+  }
+
+  /** After the views have let go of this tick's dropped DMs: take those out of the state. */
+  sweepDirect(): void {
+    this.direct.sweep();
   }
 
   /** The DMs a participant's sockets see now. */
