@@ -1,6 +1,6 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { PROTOCOL_VERSION, ROOM_TYPE, RoomState } from "@mesh/schema";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { errorsOf, registerUser, restRefusal, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
 
 /** A plain Colyseus client that keeps the raw bytes of every frame the server sends it. */
@@ -21,7 +21,18 @@ describe("direct messages", () => {
   let ben: TestUser;
   let eve: TestUser;
 
+  /** What the clients' decoders complained of: a decoder out of step with the server prints, then misreads. */
+  const decoderTrouble: string[] = [];
+
   beforeAll(async () => {
+    for (const method of ["error", "warn", "log"] as const) {
+      const original = console[method];
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        if (/refId|utf8Read|decode/i.test(text)) decoderTrouble.push(text.slice(0, 200));
+        original(...args);
+      });
+    }
     server = await startTestServer();
     ann = await registerUser(server.url, "ann");
     ben = await registerUser(server.url, "ben");
@@ -135,5 +146,9 @@ describe("direct messages", () => {
       eve.rest.request("POST", "/api/rooms/lobby/messages", { text: "nobody home", to: ben.participant.id }),
     );
     expect(refused).toMatchObject({ status: 404, code: "not_found" });
+  });
+
+  it("every client decoded every patch: no decoder went out of step along the way", () => {
+    expect(decoderTrouble).toEqual([]);
   });
 });
