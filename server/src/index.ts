@@ -2,6 +2,6 @@ export { helpText, loadConfig, SETTINGS, type Config } from "./config.ts";
 export { createLogger, type Logger } from "./logger.ts";
 /** For the bench: the DM window and the views it drives, exactly as a room uses them. */
 export { DirectWindow, type ViewChange } from "./realtime/direct-window.ts";
-export { DirectViews } from "./realtime/direct-views.ts";
+export { DirectViews, patchSkippingQuietViews } from "./realtime/direct-views.ts";
 export type { ReplayRecord, RoomStats } from "./realtime/room-registry.ts";
 export { StartupError, startServer, type RunningServer, type StartOptions } from "./server.ts";

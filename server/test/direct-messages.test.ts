@@ -148,6 +148,30 @@ describe("direct messages", () => {
     expect(refused).toMatchObject({ status: 404, code: "not_found" });
   });
 
+  it("a quiet DM holder's view stays right while other pairs' DMs come and go around it", async () => {
+    const cara = await registerUser(server.url, "cara");
+    const dan = await registerUser(server.url, "dan");
+    const c = await cara.client.join("lobby");
+    const d = await dan.client.join("lobby");
+    await c.sendDirectAndWait(dan.participant.id, "cara to dan, before");
+    // Ann and Ben churn the DM array (adds, and removals past their windows) while Cara is quiet.
+    const a = await ann.client.join("lobby");
+    const b = await ben.client.join("lobby");
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i++) a.sendRaw("send_message", { text: `churn ${round}-${i}`, to: ben.participant.id });
+      await ticksPass(a, 4);
+    }
+    await d.sendDirectAndWait(cara.participant.id, "dan to cara, after");
+    const stored = await c.sendDirectAndWait(dan.participant.id, "to be edited");
+    c.edit(stored.id, "edited");
+    await waitFor("Cara's window matches what is stored", () => {
+      const texts = [...c.state.direct].map((m) => m.text);
+      return texts.join("|") === "cara to dan, before|dan to cara, after|edited" && texts;
+    });
+    expect([...d.state.direct].map((m) => m.text)).toEqual(["cara to dan, before", "dan to cara, after", "edited"]);
+    for (const room of [a, b, c, d]) await room.leave();
+  });
+
   it("every client decoded every patch: no decoder went out of step along the way", () => {
     expect(decoderTrouble).toEqual([]);
   });

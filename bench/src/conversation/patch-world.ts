@@ -1,7 +1,7 @@
 import { type Client, ClientState, SchemaSerializer } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import { DEFAULT_ROOM_SIZE, MESSAGE_WINDOW, type MessageData, messageFromData, Participant, RoomState } from "@mesh/schema";
-import { DirectViews, DirectWindow, type ViewChange } from "@mesh/server";
+import { DirectViews, DirectWindow, patchSkippingQuietViews, type ViewChange } from "@mesh/server";
 import { lcg, timeNs } from "../stats.ts";
 import { chatLine } from "./chat-text.ts";
 
@@ -134,7 +134,12 @@ export class PatchWorld {
   patch(): number {
     // The fake sockets have every member applyPatches reads (state, view, raw).
     const clients = this.sockets as unknown as Client[];
-    return timeNs(() => this.serializer.applyPatches(clients, this.state));
+    if (this.options.views !== "room") return timeNs(() => this.serializer.applyPatches(clients, this.state));
+    // As the room does: views whose DMs did not change this tick ride on the shared encoding.
+    const changed = new Set(this.sent.flatMap((dm) => [`p${dm.from}`, `p${dm.to}`]));
+    return timeNs(() =>
+      patchSkippingQuietViews(this.sockets, (socket) => socket.participantId, changed, () => this.serializer.applyPatches(clients, this.state)),
+    );
   }
 
   /** As the room adapter does with the window's ViewChanges. */

@@ -49,6 +49,35 @@ export class DirectViews {
 }
 
 /**
+ * Run `patch` (the tick's broadcast) with every socket whose DMs did not change this tick encoded
+ * as if it had no view, then give each its own view back. Colyseus encodes a patch once per
+ * distinct view, walking every change of the tick for each; a view whose DMs did not change adds
+ * nothing to the shared encoding. `changed`: participants whose DMs were added, removed or changed
+ * this tick; a view with pending changes of its own is never skipped.
+ */
+export function patchSkippingQuietViews<S extends ViewHolder>(
+  sockets: Iterable<S>,
+  participantOf: (socket: S) => string | undefined,
+  changed: ReadonlySet<string>,
+  patch: () => void,
+): void {
+  const parked: [S, StateView][] = [];
+  for (const socket of sockets) {
+    const view = socket.view;
+    if (view === undefined || view.changes.size > 0) continue;
+    const participantId = participantOf(socket);
+    if (participantId === undefined || changed.has(participantId)) continue;
+    parked.push([socket, view]);
+    socket.view = undefined;
+  }
+  try {
+    patch();
+  } finally {
+    for (const [socket, view] of parked) socket.view = view;
+  }
+}
+
+/**
  * A tick's view changes per participant, net: a DM that came and went again in the same tick (a
  * burst of more than a window's worth) is neither added nor removed, since it has already left
  * the state and a view cannot hold a detached instance.

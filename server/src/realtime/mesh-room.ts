@@ -21,7 +21,7 @@ import { IdleStop } from "./idle-stop.ts";
 import { authenticateJoin, type JoinRequest, mayEnter } from "./join.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { roomAccess } from "./room-access.ts";
-import { DirectViews } from "./direct-views.ts";
+import { DirectViews, patchSkippingQuietViews } from "./direct-views.ts";
 import { RoomRuntime } from "./room-runtime.ts";
 import { eventLoopDelay, TickStats } from "./tick-stats.ts";
 import type { Services } from "./services.ts";
@@ -368,16 +368,18 @@ export function defineMeshRoom(services: Services) {
       }
       this.joiningWithDirect.clear();
       this.runtime.sweepDirect();
+      const changed = new Set(views.map((change) => change.participantId));
       for (const message of updated) {
         if (message.to === "") {
           this.broadcast(ServerMessage.MessageUpdated, message);
           continue;
         }
         for (const id of [message.authorId, message.to]) {
+          changed.add(id);
           for (const client of this.connected(id)) client.send(ServerMessage.MessageUpdated, message);
         }
       }
-      this.broadcastPatch();
+      patchSkippingQuietViews(this.clients, (client) => client.auth?.userId, changed, () => this.broadcastPatch());
       if (this.stopAfterTick) {
         this.stopAfterTick = false;
         this.stop("idle");
