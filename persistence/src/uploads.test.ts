@@ -45,6 +45,21 @@ describe("UploadRepo", () => {
   });
 });
 
+describe("uploads nobody attached", () => {
+  it("are released after the cutoff, unless a message carries them, and then go like any released upload", () => {
+    const db = temp.open();
+    db.uploads.create(upload("idle", "lobby", "s1")); // createdAt 5
+    db.uploads.create(upload("sent", "lobby", "s2"));
+    db.uploads.create({ ...upload("fresh", "lobby", "s3"), createdAt: 50 });
+    db.messages.appendBatch([carrying({ seq: 1 }, "sent")]);
+    expect(db.uploads.releaseUnattached(10, 100)).toBe(1);
+    expect(db.uploads.readableBy("idle", "u1")).toBeUndefined(); // released: not even its uploader
+    expect(db.uploads.forgetReleased(100, 10)).toEqual(["s1"]);
+    expect(db.uploads.get("sent")).toBeDefined();
+    expect(db.uploads.get("fresh")).toBeDefined();
+  });
+});
+
 describe("who may have an upload's file", () => {
   it("an unattached upload: its uploader alone", () => {
     const db = temp.open();

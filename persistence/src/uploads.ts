@@ -36,6 +36,7 @@ export class UploadRepo {
   private readonly readable: BetterSqlite3.Statement<{ id: string; me: string }, UploadRow>;
   private readonly releasedBy: BetterSqlite3.Statement<{ cutoff: number; limit: number }, { id: string; sha256: string }>;
   private readonly removeOne: BetterSqlite3.Statement<[string]>;
+  private readonly releaseIdle: BetterSqlite3.Statement<{ cutoff: number; now: number }>;
   private readonly removeReleased: (cutoff: number, limit: number) => string[];
   private readonly bySha: BetterSqlite3.Statement<[string], { n: number }>;
   private readonly removeRoom: BetterSqlite3.Statement<[string], { sha256: string }>;
@@ -62,6 +63,10 @@ export class UploadRepo {
        ORDER BY released_at LIMIT @limit`,
     );
     this.removeOne = db.prepare("DELETE FROM uploads WHERE id = ?");
+    this.releaseIdle = db.prepare(
+      `UPDATE uploads SET released_at = @now WHERE released_at = 0 AND created_at <= @cutoff
+       AND NOT EXISTS (SELECT 1 FROM message_uploads WHERE upload_id = uploads.id)`,
+    );
     this.bySha = db.prepare("SELECT count(*) AS n FROM uploads WHERE sha256 = ?");
     this.removeRoom = db.prepare("DELETE FROM uploads WHERE room_id = ? RETURNING sha256");
     this.removeForRoom = db.transaction((roomId: string) => {
@@ -113,6 +118,14 @@ export class UploadRepo {
   /** Forgets the room's uploads; returns the sha256s no record refers to any more (their files may go). */
   deleteForRoom(roomId: string): string[] {
     return this.removeForRoom(roomId);
+  }
+
+  /**
+   * Releases uploads made at or before `cutoff` that no message carries (never attached, or left
+   * unattached): they go with `forgetReleased` like the others. Returns how many.
+   */
+  releaseUnattached(cutoff: number, now: number): number {
+    return this.releaseIdle.run({ cutoff, now }).changes;
   }
 
   /**
