@@ -9,6 +9,7 @@ export class InviteRepo {
   private readonly remove: BetterSqlite3.Statement<[string, string]>;
   private readonly one: BetterSqlite3.Statement<[string, string], number>;
   private readonly ofRoom: BetterSqlite3.Statement<[string], string>;
+  private readonly ofParticipant: BetterSqlite3.Statement<[string], string>;
 
   constructor(db: BetterSqlite3.Database) {
     // Inviting again keeps the first invite (who invited, and when).
@@ -18,6 +19,7 @@ export class InviteRepo {
     );
     this.remove = db.prepare("DELETE FROM room_invites WHERE room_id = ? AND participant_id = ?");
     this.one = db.prepare<[string, string], number>("SELECT 1 FROM room_invites WHERE room_id = ? AND participant_id = ?").pluck();
+    this.ofParticipant = db.prepare<[string], string>("SELECT room_id FROM room_invites WHERE participant_id = ?").pluck();
     this.ofRoom = db
       .prepare<[string], string>("SELECT participant_id FROM room_invites WHERE room_id = ? ORDER BY created_at, participant_id")
       .pluck();
@@ -40,5 +42,10 @@ export class InviteRepo {
   /** Participant ids, in the order they were invited. */
   invitees(roomId: string): string[] {
     return this.ofRoom.all(roomId);
+  }
+
+  /** The rooms a participant is invited to. */
+  roomsOf(participantId: string): string[] {
+    return this.ofParticipant.all(participantId);
   }
 }

@@ -32,6 +32,7 @@ interface SanctionRow {
  * sending over REST instead of a socket, or a restart cannot shake one off.
  */
 export class SanctionRepo {
+  private readonly ofParticipant: BetterSqlite3.Statement<[string, string, number], string>;
   private readonly upsert: BetterSqlite3.Statement<[SanctionRow]>;
   private readonly one: BetterSqlite3.Statement<[string, string, string, number], SanctionRow>;
   private readonly inRoom: BetterSqlite3.Statement<[string, number], SanctionRow>;
@@ -57,6 +58,9 @@ export class SanctionRepo {
     this.one = db.prepare(
       "SELECT * FROM sanctions WHERE room_id = ? AND participant_id = ? AND kind = ? AND until > ?",
     );
+    this.ofParticipant = db
+      .prepare<[string, string, number], string>("SELECT room_id FROM sanctions WHERE participant_id = ? AND kind = ? AND until > ?")
+      .pluck();
     this.inRoom = db.prepare("SELECT * FROM sanctions WHERE room_id = ? AND until > ? ORDER BY created_at");
     this.ofKind = db.prepare(
       "SELECT * FROM sanctions WHERE room_id = ? AND kind = ? AND until > ? ORDER BY created_at, participant_id",
@@ -93,6 +97,11 @@ export class SanctionRepo {
   }
 
   /** The sanctions of one kind in force in a room (e.g. its bans), oldest first. */
+  /** The rooms where a sanction of this kind holds the participant now. */
+  roomsWith(participantId: string, kind: SanctionKind, nowMs: number): string[] {
+    return this.ofParticipant.all(participantId, kind, nowMs);
+  }
+
   list(roomId: string, kind: SanctionKind, nowMs: number): Sanction[] {
     return this.ofKind.all(roomId, kind, nowMs).map(toSanction);
   }

@@ -1,3 +1,5 @@
+import { visibleRooms } from "../src/http/routes/conversation.ts";
+import { roomAccess } from "../src/realtime/room-access.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerUser, restRefusal, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 
@@ -86,5 +88,20 @@ describe("a private room's second paths", () => {
     expect(health.rooms).toBe(server.services.rooms.all().filter((r) => r.meshRoomId !== "hideout").length);
     expect(health.online).toBe(server.services.rooms.all().filter((r) => r.meshRoomId !== "hideout").reduce((n, r) => n + r.online(), 0));
     await inside.leave();
+  });
+
+  it("the room list's fast path agrees with roomAccess room by room, for every kind of participant", async () => {
+    await owner.rest.request("POST", "/api/rooms", { id: "banished", name: "Banished" });
+    await owner.rest.request("POST", "/api/rooms/banished/bans", { participantId: zoe.participant.id, seconds: 600 });
+    await mia.rest.request("POST", "/api/rooms", { id: "nook", name: "Nook", private: true });
+    await mia.rest.request("POST", "/api/rooms/nook/invites", { participantId: max.participant.id });
+    const { services } = server;
+    for (const user of [owner, mia, max, zoe]) {
+      const fast = visibleRooms(services, user.participant.id).map((r) => r.id).sort();
+      const slow = services.db.rooms.list().filter((r) => roomAccess(services, user.participant.id, r.id).ok).map((r) => r.id).sort();
+      expect(fast, user.participant.name).toEqual(slow);
+    }
+    expect(visibleRooms(services, zoe.participant.id).some((r) => r.id === "banished")).toBe(false);
+    expect(visibleRooms(services, max.participant.id).some((r) => r.id === "nook")).toBe(true);
   });
 });

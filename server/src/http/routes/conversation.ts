@@ -121,8 +121,16 @@ export function conversationRoutes(services: Services): Router {
   return router;
 }
 
-/** Every room the participant may see now (private ones only when invited or managing rooms; no bans). */
+/**
+ * Every room the participant may see now: roomAccess's rules for all rooms at once, in three
+ * queries instead of three per room (private ones only when invited or managing rooms; no bans).
+ * The gate holds no per-room grants yet; when it does, this must ask it per room again.
+ */
 export function visibleRooms(services: Pick<Services, "db" | "gate">, userId: string): RoomData[] {
-  const now = Date.now();
-  return services.db.rooms.list().filter((room) => roomAccess(services, userId, room.id, now).ok);
+  const { db, gate } = services;
+  if (!gate.authorize(userId, "view_rooms").ok) return [];
+  const manages = gate.authorize(userId, "manage_rooms").ok;
+  const invited = new Set(db.invites.roomsOf(userId));
+  const banned = new Set(db.sanctions.roomsWith(userId, "ban", Date.now()));
+  return db.rooms.list().filter((room) => (!room.private || manages || invited.has(room.id)) && !banned.has(room.id));
 }
