@@ -1,8 +1,7 @@
 import { ErrorCode as ColyseusErrorCode, ServerError } from "@colyseus/core";
-import { ErrorCode, JoinErrorCode, PROTOCOL_VERSION } from "@mesh/schema";
+import { JoinErrorCode, PROTOCOL_VERSION } from "@mesh/schema";
 import type { VerifiedSession } from "../auth/tokens.ts";
-import { joinRefusal } from "./moderation.ts";
-import { roomAccess } from "./room-access.ts";
+import { type RoomRefusal, roomEntry } from "./room-access.ts";
 import { RoomUnavailableError } from "./room-registry.ts";
 import type { Services } from "./services.ts";
 
@@ -66,13 +65,16 @@ export function mayEnter(services: Services, roomId: string, auth: VerifiedSessi
  * private room invited them, no ban), and no kick cooldown is running.
  */
 function roomAdmits(services: Services, roomId: string, userId: string): void {
-  const access = roomAccess(services, userId, roomId);
-  if (!access.ok) {
-    const { code, message } = access.error;
-    if (code === ErrorCode.NotFound) throw new ServerError(ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA, `unknown room '${roomId}'`);
-    if (code === ErrorCode.Forbidden && message.includes("banned")) throw new ServerError(JoinErrorCode.Banned, message);
-    throw new ServerError(ColyseusErrorCode.AUTH_FAILED, message);
-  }
-  const kicked = joinRefusal(services.db, roomId, userId, Date.now());
-  if (kicked) throw new ServerError(JoinErrorCode.Kicked, kicked);
+  const entry = roomEntry(services, userId, roomId);
+  if (entry.ok) return;
+  const { why, message } = entry.error;
+  throw new ServerError(JOIN_CODE[why], why === "hidden" ? `unknown room '${roomId}'` : message);
 }
+
+/** The join code for each reason a room refuses someone. */
+const JOIN_CODE: Record<RoomRefusal["why"], number> = {
+  hidden: ColyseusErrorCode.MATCHMAKE_INVALID_CRITERIA,
+  role: ColyseusErrorCode.AUTH_FAILED,
+  banned: JoinErrorCode.Banned,
+  kicked: JoinErrorCode.Kicked,
+};

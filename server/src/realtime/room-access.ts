@@ -1,5 +1,12 @@
-import { err, ErrorCode, ok, type Result, type RoomData } from "@mesh/schema";
+import { ErrorCode, type MeshError, type RoomData } from "@mesh/schema";
+import { joinRefusal } from "./moderation.ts";
 import type { Services } from "./services.ts";
+
+/** Why a room refuses a participant: a join answers each with its own code. */
+export type RoomRefusal = MeshError & { why: "hidden" | "role" | "banned" | "kicked" };
+export type RoomDoor = { ok: true; value: RoomData } | { ok: false; error: RoomRefusal };
+
+const refused = (code: ErrorCode, why: RoomRefusal["why"], message: string): RoomDoor => ({ ok: false, error: { code, why, message } });
 
 /**
  * May this participant see this room? The one answer for every route and join that touches a
@@ -12,18 +19,34 @@ export function roomAccess(
   userId: string,
   roomId: string,
   now = Date.now(),
-): Result<RoomData> {
+): RoomDoor {
   const { db, gate } = services;
   const room = db.rooms.get(roomId);
-  const hidden = err(ErrorCode.NotFound, `no room '${roomId}'`);
+  const hidden = refused(ErrorCode.NotFound, "hidden", `no room '${roomId}'`);
   if (!room) return hidden;
   // Before the role check: a role without view_rooms must not learn that a private room exists.
   if (room.private && !db.invites.isInvited(roomId, userId) && !gate.authorize(userId, "manage_rooms", { roomId }).ok) {
     return hidden;
   }
   const viewer = gate.authorize(userId, "view_rooms", { roomId });
-  if (!viewer.ok) return viewer;
+  if (!viewer.ok) return refused(viewer.error.code, "role", viewer.error.message);
   const ban = db.sanctions.active(roomId, userId, "ban", now);
-  if (ban) return err(ErrorCode.Forbidden, `you are banned from room '${roomId}' until ${new Date(ban.until).toISOString()}`);
-  return ok(room);
+  if (ban) return refused(ErrorCode.Forbidden, "banned", `you are banned from room '${roomId}' until ${new Date(ban.until).toISOString()}`);
+  return { ok: true, value: room };
+}
+
+/**
+ * May this participant be in this room and act there now: they may see it (roomAccess) and no
+ * kick cooldown is running. Joins, reconnections, REST sends and uploads all ask this.
+ */
+export function roomEntry(
+  services: Pick<Services, "db" | "gate">,
+  userId: string,
+  roomId: string,
+  now = Date.now(),
+): RoomDoor {
+  const access = roomAccess(services, userId, roomId, now);
+  if (!access.ok) return access;
+  const kicked = joinRefusal(services.db, roomId, userId, now);
+  return kicked ? refused(ErrorCode.Forbidden, "kicked", kicked) : access;
 }

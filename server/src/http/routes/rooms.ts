@@ -3,18 +3,14 @@ import {
   createRoomSchema,
   DEFAULT_ROOM_ID,
   DEFAULT_ROOM_SIZE,
-  err,
   ErrorCode,
   HISTORY_PAGE_BYTES,
   historyQuerySchema,
-  ok,
   patchRoomSchema,
-  type Result,
   type RoomData,
 } from "@mesh/schema";
 import { Router } from "express";
-import { joinRefusal } from "../../realtime/moderation.ts";
-import { roomAccess } from "../../realtime/room-access.ts";
+import { roomAccess, roomEntry } from "../../realtime/room-access.ts";
 import { visibleRooms } from "./conversation.ts";
 import { RoomUnavailableError } from "../../realtime/room-registry.ts";
 import type { Services } from "../../realtime/services.ts";
@@ -43,15 +39,6 @@ export function roomRoutes(services: Services): Router {
     }
     return undefined;
   };
-  /** Whether the participant may post to the room now: they may see it, and no kick cooldown runs. */
-  const postRefusal = (userId: string, id: string): Result<unknown> => {
-    const access = roomAccess(services, userId, id);
-    if (!access.ok) return access;
-    // A kick's cooldown holds at this door as at the socket's.
-    const kicked = joinRefusal(db, id, userId, Date.now());
-    return kicked ? err(ErrorCode.Forbidden, kicked) : ok(undefined);
-  };
-
   // Only rooms the caller may see (private ones need an invitation), with their unread counts.
   router.get("/api/rooms", session, can("view_rooms"), (_req, res) => {
     const me = authOf(res).userId;
@@ -166,7 +153,8 @@ export function roomRoutes(services: Services): Router {
   router.post("/api/rooms/:id/messages", session, async (req, res) => {
     const id = req.params.id as string;
     const userId = authOf(res).userId;
-    const refused = postRefusal(userId, id);
+    // The socket's door, a kick's cooldown included.
+    const refused = roomEntry(services, userId, id);
     if (!refused.ok) return sendResult(res, refused);
     // Starting a stopped room costs what a join costs: sends cannot keep hundreds of rooms running.
     if (!rooms.get(id) && rateLimited(res, services.limits.joins, userId)) return;
@@ -178,7 +166,7 @@ export function roomRoutes(services: Services): Router {
       throw error;
     }
     // Asked again: a ban or lost invitation may have landed while the room started.
-    const stillRefused = postRefusal(userId, id);
+    const stillRefused = roomEntry(services, userId, id);
     if (!stillRefused.ok) return sendResult(res, stillRefused);
     sendResult(res, await room.submitMessage(userId, req.body), 201);
   });

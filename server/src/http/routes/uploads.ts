@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { pipeline } from "node:stream/promises";
-import { err, ErrorCode } from "@mesh/schema";
+import { ErrorCode } from "@mesh/schema";
 import { type Request, type Response, Router } from "express";
-import { joinRefusal } from "../../realtime/moderation.ts";
-import { roomAccess } from "../../realtime/room-access.ts";
+import { roomAccess, roomEntry } from "../../realtime/room-access.ts";
 import type { Services } from "../../realtime/services.ts";
 import { MULTIPART_ENVELOPE_BYTES, receiveFile } from "../../uploads/receive.ts";
 import { INLINE_TYPES } from "../../uploads/sniff.ts";
@@ -47,14 +46,10 @@ export function uploadRoutes(services: Services): Router {
   };
 
   /** May this participant upload to this room now: see it, hold upload_files, and not be in a kick's cooldown. */
+  // Kicked participants cannot send here for the cooldown, so nothing they upload could be attached.
   const mayUpload = (userId: string, roomId: string) => {
-    const access = roomAccess(services, userId, roomId);
-    if (!access.ok) return access;
-    const allowed = gate.authorize(userId, "upload_files", { roomId });
-    if (!allowed.ok) return allowed;
-    // Kicked participants cannot send here for the cooldown, so nothing they upload could be attached.
-    const kicked = joinRefusal(db, roomId, userId, Date.now());
-    return kicked ? err(ErrorCode.Forbidden, kicked) : allowed;
+    const entry = roomEntry(services, userId, roomId);
+    return entry.ok ? gate.authorize(userId, "upload_files", { roomId }) : entry;
   };
 
   router.post("/api/rooms/:id/uploads", unreadBodyRefused, session, async (req, res) => {
