@@ -22,7 +22,8 @@ export type SendPayload = ClientMessagePayloads[typeof ClientMessage.SendMessage
 export type Decision =
   | { kind: "sim"; input: SimInput }
   | { kind: "send"; actor: Actor; payload: SendPayload; attachments: AttachmentData[] }
-  | { kind: "amend"; messageId: string; change: MessageChange }
+  /** `erases`: for a delete, the length of the text it takes out of storage and the search index. */
+  | { kind: "amend"; messageId: string; change: MessageChange; erases?: number }
   | { kind: "kick"; targetId: string }
   | { kind: "sanction"; sanction: "mute" | "ban"; targetId: string; seconds: number };
 
@@ -77,8 +78,8 @@ export function admit(
   if (!parsed.ok) return parsed;
   const decided = decideInput(services, room, participantId, type, parsed.value);
   // Erasing a long message from the search index costs what storing it did.
-  if (decided.ok && decided.value.kind === "amend" && decided.value.change.op === "delete") {
-    const extra = textCost(room.findMessage(decided.value.messageId)?.text);
+  if (decided.ok && decided.value.kind === "amend" && decided.value.erases !== undefined) {
+    const extra = costOfLength(decided.value.erases);
     if (extra > 0 && !limiter.spend(extra)) return slowDown();
   }
   return decided;
@@ -86,8 +87,9 @@ export function admit(
 
 /** Extra inputs a text costs: one per 2,000 characters (a short message costs nothing extra). */
 function textCost(text: unknown): number {
-  return typeof text === "string" ? Math.floor(text.length / TEXT_PER_INPUT) : 0;
+  return typeof text === "string" ? costOfLength(text.length) : 0;
 }
+const costOfLength = (length: number): number => Math.floor(length / TEXT_PER_INPUT);
 const TEXT_PER_INPUT = 2000;
 
 function decideInput<K extends MessageType>(
@@ -241,7 +243,8 @@ function authorOrModerator(
     if (!over.ok) return over.error.code === ErrorCode.NotFound ? err(ErrorCode.Forbidden, "not your message") : over;
   }
   const changed = change(message);
-  return changed.ok ? ok({ kind: "amend", messageId, change: changed.value }) : changed;
+  if (!changed.ok) return changed;
+  return ok({ kind: "amend", messageId, change: changed.value, ...(changed.value.op === "delete" ? { erases: message.text.length } : {}) });
 }
 
 function react(ctx: InputContext, messageId: string, emoji: string, on: boolean): Result<Decision> {
@@ -251,5 +254,3 @@ function react(ctx: InputContext, messageId: string, emoji: string, on: boolean)
   return ok({ kind: "amend", messageId, change: { op: "react", emoji, on } });
 }
 
-/** Whether a type names a client message at all (for the realtime catch-all). */
-export const knownType = isClientMessageType;

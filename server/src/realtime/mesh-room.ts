@@ -102,7 +102,7 @@ export function defineMeshRoom(services: Services) {
       this.maxClients = DEFAULT_CAPACITY;
       this.runtime = new RoomRuntime(services, room, {
         notify: (participantId, error) => this.sendError(participantId, error),
-        disconnect: (participantId, code, reason) => this.disconnectParticipant(participantId, code, reason),
+        disconnect: (participantId, code, reason) => this.removeParticipant(participantId, code, reason),
       });
       this.state = this.runtime.state;
       for (const type of Object.values(ClientMessage)) {
@@ -248,12 +248,8 @@ export function defineMeshRoom(services: Services) {
 
     recheckAccess(reason = "you may no longer see this room"): void {
       for (const participantId of [...this.sockets.keys()]) {
-        if (!roomAccess(services, participantId, this.meshRoomId).ok) this.disconnectParticipant(participantId, CloseCode.AccessRevoked, reason);
+        if (!roomAccess(services, participantId, this.meshRoomId).ok) this.removeParticipant(participantId, CloseCode.AccessRevoked, reason);
       }
-    }
-
-    removeParticipant(participantId: string, code: number, reason: string): void {
-      this.disconnectParticipant(participantId, code, reason);
     }
 
     online(): number {
@@ -321,7 +317,7 @@ export function defineMeshRoom(services: Services) {
       for (const client of this.connected(participantId)) client.send(ServerMessage.Error, error);
     }
 
-    private disconnectParticipant(participantId: string, code: number, reason: string): void {
+    removeParticipant(participantId: string, code: number, reason: string): void {
       for (const [sessionId, client] of this.sockets.get(participantId) ?? []) {
         this.waiting.get(sessionId)?.reject(new Error(reason));
         if (!this.dropped.has(sessionId)) client.leave(code, reason);
