@@ -1,8 +1,9 @@
-import type { Permission } from "@mesh/schema";
+import type { Permission, RoomData } from "@mesh/schema";
 import type { NextFunction, Request, Response } from "express";
 import type { VerifiedSession } from "../auth/tokens.ts";
 import type { Actor } from "../gate/authorize.ts";
 import type { KeyedRateLimiter } from "../limits.ts";
+import { roomAccess } from "../realtime/room-access.ts";
 import type { Services } from "../realtime/services.ts";
 import { sendError, sendResult } from "./respond.ts";
 
@@ -57,4 +58,32 @@ export function limitByAddress(limiter: KeyedRateLimiter) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!rateLimited(res, limiter, req.ip ?? req.socket.remoteAddress ?? "unknown")) next();
   };
+}
+
+/**
+ * The room named by `:id`, once the caller has spent `cost` from `limiter`, may see the room and
+ * (when given) holds `permission` there; otherwise answers (429, 404, 403) and returns undefined.
+ */
+export function roomOf(
+  services: Services,
+  req: Request,
+  res: Response,
+  limiter: KeyedRateLimiter,
+  { cost = 1, permission }: { cost?: number; permission?: Permission } = {},
+): RoomData | undefined {
+  const userId = authOf(res).userId;
+  if (rateLimited(res, limiter, userId, cost)) return undefined;
+  const access = roomAccess(services, userId, req.params.id as string);
+  if (!access.ok) {
+    sendResult(res, access);
+    return undefined;
+  }
+  if (permission) {
+    const allowed = services.gate.authorize(userId, permission, { roomId: access.value.id });
+    if (!allowed.ok) {
+      sendResult(res, allowed);
+      return undefined;
+    }
+  }
+  return access.value;
 }

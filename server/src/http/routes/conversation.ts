@@ -1,9 +1,9 @@
-import { HISTORY_PAGE_BYTES, type Result, type RoomData } from "@mesh/schema";
+import { HISTORY_PAGE_BYTES, type RoomData } from "@mesh/schema";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { roomAccess } from "../../realtime/room-access.ts";
 import type { Services } from "../../realtime/services.ts";
-import { authOf, rateLimited, requireSession } from "../middleware.ts";
+import { authOf, rateLimited, requireSession, roomOf } from "../middleware.ts";
 import { parseOr400, sendResult } from "../respond.ts";
 
 const directQuery = z.object({
@@ -41,16 +41,7 @@ export function conversationRoutes(services: Services): Router {
   const session = requireSession(services);
 
   /** The room the caller may see, after the read allowance; answers and returns undefined otherwise. */
-  const readable = (req: Request, res: Response, cost = 1): RoomData | undefined => {
-    const userId = authOf(res).userId;
-    if (rateLimited(res, services.limits.reads, userId, cost)) return undefined;
-    const access: Result<RoomData> = roomAccess(services, userId, req.params.id as string);
-    if (!access.ok) {
-      sendResult(res, access);
-      return undefined;
-    }
-    return access.value;
-  };
+  const readable = (req: Request, res: Response, cost = 1): RoomData | undefined => roomOf(services, req, res, services.limits.reads, { cost });
 
   router.get("/api/rooms/:id/direct/:participantId", session, (req, res) => {
     const room = readable(req, res);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { impose, lift } from "../../realtime/moderation.ts";
 import { roomAccess } from "../../realtime/room-access.ts";
 import type { Services } from "../../realtime/services.ts";
-import { authOf, rateLimited, requireSession } from "../middleware.ts";
+import { authOf, requireSession, roomOf } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
 
 const banBody = z.strictObject({
@@ -24,24 +24,9 @@ export function roomMemberRoutes(services: Services): Router {
   const session = requireSession(services);
 
   /** The room, if the caller can see it and holds `permission` there; answers otherwise. */
-  const managed = (req: Request, res: Response, permission: "ban_members" | "invite_to_rooms"): string | undefined => {
-    const me = authOf(res).userId;
-    const id = req.params.id as string;
+  const managed = (req: Request, res: Response, permission: "ban_members" | "invite_to_rooms"): string | undefined =>
     // Writes are inputs and reads are reads: each spends from its allowance like any other.
-    const limiter = req.method === "GET" ? services.limits.reads : services.limits.inputs;
-    if (rateLimited(res, limiter, me)) return undefined;
-    const access = roomAccess(services, me, id);
-    if (!access.ok) {
-      sendResult(res, access);
-      return undefined;
-    }
-    const allowed = gate.authorize(me, permission, { roomId: id });
-    if (!allowed.ok) {
-      sendResult(res, allowed);
-      return undefined;
-    }
-    return id;
-  };
+    roomOf(services, req, res, req.method === "GET" ? services.limits.reads : services.limits.inputs, { permission })?.id;
 
   router.get("/api/rooms/:id/bans", session, (req, res) => {
     const roomId = managed(req, res, "ban_members");
