@@ -90,18 +90,16 @@ export class DirectWindow {
   /** Drops the oldest of a participant's DMs past the count or byte bound; returns them. */
   private trim(ids: string[]): Message[] {
     const dropped: Message[] = [];
-    while (ids.length > this.limit || (ids.length > 1 && this.bytesOf(ids) > this.maxBytes)) {
-      const id = ids.shift() as string;
-      dropped.push(this.byId.get(id) as Message);
-      this.release(id);
+    // Counted once, then less what leaves: a burst must not re-measure the window per DM dropped.
+    let bytes = 0;
+    for (const id of ids) bytes += textBytes(this.byId.get(id));
+    while (ids.length > this.limit || (ids.length > 1 && bytes > this.maxBytes)) {
+      const message = this.byId.get(ids.shift() as string) as Message;
+      bytes -= textBytes(message);
+      dropped.push(message);
+      this.release(message.id);
     }
     return dropped;
-  }
-
-  private bytesOf(ids: readonly string[]): number {
-    let bytes = 0;
-    for (const id of ids) bytes += Buffer.byteLength(this.byId.get(id)?.text ?? "", "utf8");
-    return bytes;
   }
 
   private instance(data: MessageData): Message {
@@ -114,12 +112,13 @@ export class DirectWindow {
     return message;
   }
 
-  /** Drop a DM from the array once no participant present holds it. */
+  /** Drop a DM from the array once neither of its two participants holds it. */
   private release(id: string): void {
-    for (const ids of this.held.values()) if (ids.includes(id)) return;
     const message = this.byId.get(id);
+    if (!message) return;
+    for (const participantId of [message.authorId, message.to]) if (this.held.get(participantId)?.includes(id)) return;
     this.byId.delete(id);
-    if (message) this.leaving.push(message);
+    this.leaving.push(message);
   }
 
   /**
@@ -133,3 +132,5 @@ export class DirectWindow {
     }
   }
 }
+
+const textBytes = (message: Message | undefined): number => Buffer.byteLength(message?.text ?? "", "utf8");
