@@ -64,8 +64,8 @@ describe("who may see a room", () => {
     expect(access("mo", "den").ok).toBe(true);
     expect(access("olga", "den").ok).toBe(true);
     // Uninvited: the same answer as for a room that does not exist.
-    expect(access("meg", "den")).toEqual({ ok: false, error: { code: "not_found", message: "no room 'den'" } });
-    expect(access("meg", "nowhere")).toEqual({ ok: false, error: { code: "not_found", message: "no room 'nowhere'" } });
+    expect(access("meg", "den")).toEqual({ ok: false, error: { code: "not_found", why: "hidden", message: "no room 'den'" } });
+    expect(access("meg", "nowhere")).toEqual({ ok: false, error: { code: "not_found", why: "hidden", message: "no room 'nowhere'" } });
     expect(access("spec", "den")).toMatchObject({ ok: false, error: { code: "not_found" } });
     db.invites.uninvite("den", "ivy");
     expect(access("ivy", "den")).toMatchObject({ ok: false, error: { code: "not_found" } });
