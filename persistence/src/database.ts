@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { AuditLog } from "./audit.ts";
+import { BotRepo } from "./bots.ts";
 import { InviteRepo } from "./invites.ts";
 import { MessageRepo } from "./messages.ts";
 import { migrate } from "./migrations.ts";
@@ -17,6 +18,7 @@ export interface MeshDatabase {
   readonly sqlite: Database.Database;
   users: UserRepo;
   sessions: SessionRepo;
+  bots: BotRepo;
   rooms: RoomRepo;
   invites: InviteRepo;
   sanctions: SanctionRepo;
@@ -50,6 +52,7 @@ export function openDatabase(file: string): MeshDatabase {
     sqlite,
     users: new UserRepo(sqlite),
     sessions: new SessionRepo(sqlite),
+    bots: new BotRepo(sqlite),
     rooms: new RoomRepo(sqlite),
     invites: new InviteRepo(sqlite),
     sanctions: new SanctionRepo(sqlite),

@@ -2,6 +2,7 @@ export { openDatabase, type MeshDatabase } from "./database.ts";
 export { MIGRATIONS } from "./migrations.ts";
 export { UserRepo, type NewUser, type UserWithPasswordHash } from "./users.ts";
 export { SessionRepo, type NewSession } from "./sessions.ts";
+export { BotRepo, type BotMode, type BotRecord } from "./bots.ts";
 export { RoomRepo, type RoomPatch } from "./rooms.ts";
 export { InviteRepo } from "./invites.ts";
 export { FOREVER_MS, SanctionRepo, type Sanction, type SanctionKind } from "./sanctions.ts";

@@ -252,6 +252,46 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE uploads ADD COLUMN released_at INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX uploads_released ON uploads (released_at) WHERE released_at > 0;
   `,
+  // Bots (issue 8). A bot is a user of kind 'bot' with an owner; its token is a session whose
+  // secret is kept only as a sha256 hash (token_hash), so revoking the token is revoking the
+  // session and closes its sockets the way a logout does. `bots` holds what only bots have:
+  // how it connects (channel, bridge, polling), the reference program the controller runs, and
+  // whether the controller should keep it running (restored after a server restart).
+  // `bot_events` is the durable queue of what socketless bots are told: polled by cursor (id),
+  // and for bridge bots delivered to the webhook with retries, then dead-lettered.
+  `
+  ALTER TABLE users ADD COLUMN owner_id TEXT NOT NULL DEFAULT '';
+  CREATE INDEX users_owner ON users (owner_id) WHERE owner_id <> '';
+  ALTER TABLE sessions ADD COLUMN token_hash TEXT;
+  CREATE UNIQUE INDEX sessions_token_hash ON sessions (token_hash) WHERE token_hash IS NOT NULL;
+
+  CREATE TABLE bots (
+    id             TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    owner_id       TEXT NOT NULL,
+    mode           TEXT NOT NULL CHECK (mode IN ('channel', 'bridge', 'polling')),
+    program        TEXT NOT NULL DEFAULT '',
+    webhook_url    TEXT NOT NULL DEFAULT '',
+    webhook_secret TEXT NOT NULL DEFAULT '',
+    rooms          TEXT NOT NULL DEFAULT '[]',
+    running        INTEGER NOT NULL DEFAULT 0,
+    created_at     INTEGER NOT NULL
+  );
+  CREATE INDEX bots_owner ON bots (owner_id);
+
+  CREATE TABLE bot_events (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    bot_id          TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    type            TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    delivery        TEXT NOT NULL DEFAULT 'none' CHECK (delivery IN ('none', 'pending', 'delivered', 'dead')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX bot_events_bot ON bot_events (bot_id, id);
+  CREATE INDEX bot_events_due ON bot_events (next_attempt_at) WHERE delivery = 'pending';
+  `,
 ];
 
 /** Apply every pending step, each in its own IMMEDIATE transaction (safe if two processes race). */

@@ -172,7 +172,7 @@ describe("the message-uploads migration", () => {
   it("finds the uploads that stored messages carry, skipping deleted ones", () => {
     const file = temp.path();
     const raw = new Database(file);
-    const before = MIGRATIONS.length - 1;
+    const before = MIGRATIONS.findIndex((step) => step.includes("CREATE TABLE message_uploads"));
     for (const [done, step] of MIGRATIONS.slice(0, before).entries()) {
       raw.exec(step);
       raw.pragma(`user_version = ${done + 1}`);

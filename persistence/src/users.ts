@@ -9,6 +9,8 @@ export interface NewUser {
   passwordHash: string;
   kind: ParticipantKind;
   role: string;
+  /** A bot's owner; omitted for humans. */
+  ownerId?: string;
 }
 
 export type UserWithPasswordHash = ParticipantData & { passwordHash: string };
@@ -19,10 +21,11 @@ interface UserRow {
   password_hash: string;
   kind: ParticipantKind;
   role: string;
+  owner_id: string;
   created_at: number;
 }
 
-const COLUMNS = "id, username, password_hash, kind, role, created_at";
+const COLUMNS = "id, username, password_hash, kind, role, owner_id, created_at";
 
 /** Accounts. Usernames are unique ignoring ASCII case (they are ASCII by schema rule). */
 export class UserRepo {
@@ -33,11 +36,12 @@ export class UserRepo {
   private readonly updateRole: BetterSqlite3.Statement<[string, string]>;
   private readonly countAll: BetterSqlite3.Statement<[], { n: number }>;
   private readonly countRole: BetterSqlite3.Statement<[string], { n: number }>;
+  private readonly remove: BetterSqlite3.Statement<[string]>;
 
   constructor(db: BetterSqlite3.Database) {
     this.insert = db.prepare(
       `INSERT INTO users (${COLUMNS})
-       VALUES (@id, @username, @password_hash, @kind, @role, @created_at)`,
+       VALUES (@id, @username, @password_hash, @kind, @role, @owner_id, @created_at)`,
     );
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM users WHERE id = ?`);
     this.byUsername = db.prepare(`SELECT ${COLUMNS} FROM users WHERE username = ?`);
@@ -45,6 +49,7 @@ export class UserRepo {
     this.updateRole = db.prepare("UPDATE users SET role = ? WHERE id = ?");
     this.countAll = db.prepare("SELECT count(*) AS n FROM users");
     this.countRole = db.prepare("SELECT count(*) AS n FROM users WHERE role = ?");
+    this.remove = db.prepare("DELETE FROM users WHERE id = ?");
   }
 
   create(user: NewUser): Result<ParticipantData> {
@@ -54,6 +59,7 @@ export class UserRepo {
       password_hash: user.passwordHash,
       kind: user.kind,
       role: user.role,
+      owner_id: user.ownerId ?? "",
       created_at: Date.now(),
     };
     try {
@@ -92,6 +98,11 @@ export class UserRepo {
     return this.all.all().map(toParticipant);
   }
 
+  /** Deletes the account and, by cascade, its sessions (a bot's row and events too). */
+  delete(id: string): boolean {
+    return this.remove.run(id).changes > 0;
+  }
+
   countWithRole(role: string): number {
     return this.countRole.get(role)?.n ?? 0;
   }
@@ -103,6 +114,7 @@ function toParticipant(row: UserRow): ParticipantData {
     name: row.username,
     kind: row.kind,
     role: row.role,
+    ownerId: row.owner_id,
     createdAt: row.created_at,
   };
 }

@@ -46,6 +46,8 @@ export const ClientMessage = {
   PinMessage: "pin_message",
   LockThread: "lock_thread",
   Command: "command",
+  /** A bot reports on its current order (a `task`, or any order it gives up on). */
+  OrderStatus: "order_status",
 } as const;
 export type ClientMessageType = (typeof ClientMessage)[keyof typeof ClientMessage];
 
@@ -86,6 +88,39 @@ export interface ErrorPayload {
 export function errorRef(type: string, payload: unknown): string {
   const nonce = (payload as { nonce?: unknown } | null | undefined)?.nonce;
   return typeof nonce === "string" && nonce.length > 0 && nonce.length <= 128 ? `${type}:${nonce}` : type;
+}
+
+/** Order kinds a `command` may carry (SPEC §3 additions). */
+export const ORDER_KINDS = ["move_to", "follow", "stop", "say", "task"] as const;
+export type OrderKind = (typeof ORDER_KINDS)[number];
+/** An order's life: pending (given, not yet taken up), active, then done, failed or cancelled (replaced). */
+export const ORDER_STATUSES = ["pending", "active", "done", "failed", "cancelled"] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** The statuses a bot may report with `order_status` (pending is the world's to set). */
+export const REPORTABLE_ORDER_STATUSES = ["active", "done", "failed"] as const;
+/** At most this many agents in one `command`. */
+export const MAX_AGENTS_PER_COMMAND = 500;
+/** A `follow` keeps this far behind its leader unless the order says otherwise (world units). */
+export const DEFAULT_FOLLOW_DISTANCE = 2;
+/** Longest note a bot may attach to an order report. */
+export const MAX_ORDER_NOTE_LENGTH = 500;
+
+/**
+ * Server → bot `order` message: what the bot was told to do. Every order kind is sent to the
+ * commanded bot (so it can narrate); the world carries out move_to, follow, stop and say itself,
+ * a `task` only the bot can do (it reports back with `order_status`).
+ */
+export interface OrderMessage {
+  id: string;
+  kind: OrderKind;
+  /** Who gave the order. */
+  by: string;
+  roomId: string;
+  x?: number;
+  z?: number;
+  targetId?: string;
+  distance?: number;
+  text?: string;
 }
 
 /** At most this many distinct emoji react to one message. */

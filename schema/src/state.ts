@@ -49,6 +49,25 @@ export const Message = schema(
 );
 export type Message = SchemaType<typeof Message>;
 
+/** A bot's current (or last) order, as every client sees it (SPEC §3 additions). */
+export const OrderState = schema(
+  {
+    id: t.string().default(""),
+    kind: t.string().default(""),
+    /** pending | active | done | failed | cancelled */
+    status: t.string().default(""),
+    /** follow: the leader's participant id. */
+    targetId: t.string().default(""),
+    /** move_to: this agent's own point (a group is spread in formation around the commanded one). */
+    x: t.float32().default(0),
+    z: t.float32().default(0),
+    /** The bot's last word on it (order_status note), or why the world ended it. */
+    note: t.string().default(""),
+  },
+  "OrderState",
+);
+export type OrderState = SchemaType<typeof OrderState>;
+
 export const Participant = schema(
   {
     id: t.string().default(""),
@@ -65,6 +84,10 @@ export const Participant = schema(
     trust: t.string().default(""),
     /** online; away (no input for a while); offline (dropped, inside the reconnection window). */
     status: t.string().default("online"),
+    /** The participant that owns this bot ("" for humans). */
+    ownerId: t.string().default(""),
+    /** A bot's current or last order; undefined until it is first commanded. */
+    order: OrderState,
   },
   "Participant",
 );
@@ -166,7 +189,20 @@ export interface ParticipantData {
   name: string;
   kind: ParticipantKind;
   role: string;
+  /** A bot's owner ("" for humans). */
+  ownerId: string;
   createdAt: number;
+}
+
+/** An order as plain data (the synced OrderState's fields). */
+export interface OrderData {
+  id: string;
+  kind: string;
+  status: string;
+  targetId: string;
+  x: number;
+  z: number;
+  note: string;
 }
 
 export interface RoomData {

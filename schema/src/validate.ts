@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { ClientMessage, ErrorCode, MAX_ATTACHMENTS, MAX_ROOM_SIZE, MAX_TEXT_LENGTH } from "./protocol.ts";
+import {
+  ClientMessage,
+  ErrorCode,
+  MAX_AGENTS_PER_COMMAND,
+  MAX_ATTACHMENTS,
+  MAX_ORDER_NOTE_LENGTH,
+  MAX_ROOM_SIZE,
+  MAX_TEXT_LENGTH,
+  REPORTABLE_ORDER_STATUSES,
+} from "./protocol.ts";
 import { isOneGrapheme } from "./text.ts";
 import { err, ok, type Result } from "./result.ts";
 import { sanitizeText } from "./text.ts";
@@ -28,7 +37,18 @@ export const emoji = z
 /** Seconds a sanction lasts; 0 lifts one in force. */
 const sanctionSeconds = (max: number) => finite.pipe(z.number().int().min(0).max(max));
 
-const ORDER_KINDS = ["move_to", "follow", "stop", "say", "task"] as const;
+/** A point on a floor: finite and within the largest room (the world clamps to the room's own size). */
+const coordinate = finite.pipe(z.number().min(0).max(MAX_ROOM_SIZE));
+
+/** The order inside a `command`, one shape per kind. */
+export const orderSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("move_to"), x: coordinate, z: coordinate }),
+  z.strictObject({ kind: z.literal("follow"), targetId: id, distance: finite.pipe(z.number().min(0.5).max(MAX_ROOM_SIZE)).optional() }),
+  z.strictObject({ kind: z.literal("stop") }),
+  z.strictObject({ kind: z.literal("say"), text }),
+  z.strictObject({ kind: z.literal("task"), text }),
+]);
+export type OrderPayload = z.output<typeof orderSchema>;
 
 export const clientMessageSchemas = {
   [ClientMessage.SendMessage]: z.strictObject({
@@ -56,8 +76,20 @@ export const clientMessageSchemas = {
   // 0 lifts a ban in force; at most ten years.
   [ClientMessage.Ban]: z.strictObject({ participantId: id, seconds: sanctionSeconds(10 * 365 * 24 * 3600) }),
   [ClientMessage.Command]: z.strictObject({
-    agentIds: z.array(id).min(1).max(100),
-    order: z.looseObject({ kind: z.enum(ORDER_KINDS) }),
+    agentIds: z.array(id).min(1).max(MAX_AGENTS_PER_COMMAND),
+    order: orderSchema,
+  }),
+  [ClientMessage.OrderStatus]: z.strictObject({
+    orderId: id,
+    status: z.enum(REPORTABLE_ORDER_STATUSES),
+    note: z.string().max(MAX_ORDER_NOTE_LENGTH * 4).transform((raw, ctx) => {
+      const clean = sanitizeText(raw, MAX_ORDER_NOTE_LENGTH);
+      if (!clean.ok) {
+        ctx.addIssue({ code: "custom", message: clean.error.message });
+        return z.NEVER;
+      }
+      return clean.value;
+    }).optional(),
   }),
 } as const;
 

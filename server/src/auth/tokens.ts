@@ -1,3 +1,5 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { SessionRepo } from "@mesh/persistence";
 import { jwtVerify, SignJWT } from "jose";
 
 const ALGORITHM = "HS256";
@@ -40,17 +42,22 @@ export class TokenService {
   }
 
   /**
-   * The one session check, for REST and for joins: a valid token whose stored session is
-   * neither revoked nor expired and belongs to the token's subject. `activeOwner` looks the
-   * session up and returns its user id while it is active.
+   * The one session check, for REST and for joins, for both kinds of token: a session JWT whose
+   * stored session is neither revoked nor expired and belongs to the token's subject, or a bot
+   * token whose hash opens an active session.
    */
   async activeSession(
     token: unknown,
-    activeOwner: (sessionId: string, nowMs: number) => string | undefined,
+    sessions: Pick<SessionRepo, "activeOwner" | "activeByTokenHash">,
   ): Promise<VerifiedSession | undefined> {
+    const now = Date.now();
+    if (isBotToken(token)) {
+      const session = sessions.activeByTokenHash(hashBotToken(token), now);
+      return session && { userId: session.userId, sid: session.id, expiresAt: session.expiresAt };
+    }
     const claims = await this.verify(token);
     // A token naming one user and another user's session is not a session of either.
-    return claims && activeOwner(claims.sid, Date.now()) === claims.userId ? claims : undefined;
+    return claims && sessions.activeOwner(claims.sid, now) === claims.userId ? claims : undefined;
   }
 
   /** Returns the claims, or undefined for anything forged, expired, for another audience or malformed. */
@@ -69,4 +76,22 @@ export class TokenService {
       return undefined;
     }
   }
+}
+
+/** Bot tokens are opaque: this prefix, then 32 random bytes in base64url. Only their hash is stored. */
+export const BOT_TOKEN_PREFIX = "mesh_bot_";
+const BOT_TOKEN = /^mesh_bot_[A-Za-z0-9_-]{43}$/;
+
+export function isBotToken(token: unknown): token is string {
+  return typeof token === "string" && BOT_TOKEN.test(token);
+}
+
+export function hashBotToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** A fresh bot token and the hash to store; the token is shown once and never kept. */
+export function newBotToken(): { token: string; hash: string } {
+  const token = BOT_TOKEN_PREFIX + randomBytes(32).toString("base64url");
+  return { token, hash: hashBotToken(token) };
 }

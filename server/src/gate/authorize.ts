@@ -11,6 +11,8 @@ import {
 } from "@mesh/schema";
 import type { MeshDatabase } from "@mesh/persistence";
 
+const NO_ROLE: RoleDefinition = { ...BUILT_IN_ROLES.spectator, permissions: [] };
+
 export interface Actor {
   participant: ParticipantData;
   role: RoleDefinition;
@@ -36,12 +38,31 @@ export class Gate {
     return [...Object.values(BUILT_IN_ROLES), ...this.db.roles.list()];
   }
 
+  /**
+   * Who is acting, with the role that counts now. A bot's role is its own ∩ its owner's
+   * *current* role (read at every use): demote the owner and the bot loses the permission on its
+   * next action; a bot whose owner is gone holds nothing. The identity work's UCAN delegations
+   * will narrow the same way, here, so every caller of the gate gets them.
+   */
   actor(participantId: string): Actor | undefined {
     const participant = this.db.users.get(participantId);
     if (!participant) return undefined;
-    // A role deleted from under an account leaves it with no permissions, never with more.
-    const role = this.role(participant.role) ?? { ...BUILT_IN_ROLES.spectator, permissions: [] };
+    const own = this.roleOf(participant.role);
+    if (participant.kind !== "bot") return { participant, role: own };
+    const owner = participant.ownerId === "" ? undefined : this.db.users.get(participant.ownerId);
+    // An owner is a human: a bot never inherits through another bot.
+    const ownerRole = owner && owner.kind === "human" ? this.roleOf(owner.role) : NO_ROLE;
+    const role: RoleDefinition = {
+      ...own,
+      priority: Math.min(own.priority, ownerRole.priority),
+      permissions: own.permissions.filter((p) => ownerRole.permissions.includes(p)),
+    };
     return { participant, role };
+  }
+
+  /** A role deleted from under an account leaves it with no permissions, never with more. */
+  private roleOf(name: string): RoleDefinition {
+    return this.role(name) ?? NO_ROLE;
   }
 
   authorize(participantId: string, permission: Permission, _context: GateContext = {}): Result<Actor> {

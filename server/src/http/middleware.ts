@@ -21,7 +21,7 @@ export function requireSession(services: Services) {
     const header = req.headers.authorization ?? "";
     const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
     if (!token) return sendError(res, "unauthorized", "missing 'Authorization: Bearer <token>' header");
-    const claims = await services.tokens.activeSession(token, (id, now) => services.db.sessions.activeOwner(id, now));
+    const claims = await services.tokens.activeSession(token, services.db.sessions);
     if (!claims) {
       return sendError(res, "unauthorized", "invalid, expired or revoked token: log in again");
     }

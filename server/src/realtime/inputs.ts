@@ -202,6 +202,10 @@ const INPUTS: InputTable = {
     permission: "command_agents",
     decide: () => err(ErrorCode.NotImplemented, "'command' is not available on this server yet"),
   },
+  [ClientMessage.OrderStatus]: {
+    permission: "view_rooms",
+    decide: () => err(ErrorCode.NotImplemented, "'order_status' is not available on this server yet"),
+  },
 };
 
 function sanction(ctx: InputContext, kind: "mute" | "ban", targetId: string, seconds: number): Result<Decision> {

@@ -26,7 +26,7 @@ export async function authenticateJoin(services: Services, options: JoinRequest)
       `protocol ${String(options.protocol)} is not supported; this server speaks protocol ${PROTOCOL_VERSION}`,
     );
   }
-  const claims = await services.tokens.activeSession(options.token, (id, now) => services.db.sessions.activeOwner(id, now));
+  const claims = await services.tokens.activeSession(options.token, services.db.sessions);
   if (!claims) {
     throw new ServerError(ColyseusErrorCode.AUTH_FAILED, "invalid, expired or revoked token: log in again");
   }
