@@ -123,6 +123,22 @@ export interface OrderMessage {
   text?: string;
 }
 
+/**
+ * What a bot without a socket is told (bridge webhooks and `POST /api/poll`), in order, each once:
+ * `message` (a new room message, or a DM to the bot: MessageData), `message_updated` (MessageData),
+ * `join` / `leave` (`{ participantId, name, kind, ownerId }`), `order` (OrderMessage).
+ */
+export type BotEventType = "message" | "message_updated" | "join" | "leave" | "order";
+export interface BotEvent {
+  /** Increasing per mesh; the poll cursor is the last id seen. */
+  id: number;
+  type: BotEventType;
+  roomId: string;
+  /** ms epoch when the mesh recorded it. */
+  at: number;
+  data: unknown;
+}
+
 /** At most this many distinct emoji react to one message. */
 export const MAX_REACTIONS_PER_MESSAGE = 20;
 /** At most this many reactions (participant × emoji) on one message, all emoji together. */
