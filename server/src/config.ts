@@ -22,6 +22,7 @@ export const SETTINGS = [
   { env: "MESH_AWAY_S", default: "300", help: "seconds without any input after which a participant shows as away" },
   { env: "MESH_ROOM_IDLE_S", default: "30", help: "seconds an empty room keeps running before it stops (it reopens on the next join or send)" },
   { env: "MESH_UPLOAD_MAX_BYTES", default: "26214400", help: "largest file one upload may carry, in bytes (25 MB)" },
+  { env: "MESH_BOTS_PER_MEMBER", default: "10", help: "bots one participant may own (the mesh owner is exempt)" },
 ] as const;
 
 export interface Config {
@@ -48,6 +49,7 @@ export interface Config {
   awayS: number;
   /** Largest file one upload may carry; a bigger one is cut off mid-stream with 413. */
   uploadMaxBytes: number;
+  botsPerMember: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     reconnectS: int("MESH_RECONNECT_S", 0, 3600),
     awayS: int("MESH_AWAY_S", 1, 7 * 24 * 3600),
     uploadMaxBytes: int("MESH_UPLOAD_MAX_BYTES", 1, 4 * 1024 ** 3),
+    botsPerMember: int("MESH_BOTS_PER_MEMBER", 0, 100_000),
   };
   return errors.length ? { ok: false, errors } : { ok: true, value: config };
 }
