@@ -6,6 +6,7 @@ import type { Services } from "../realtime/services.ts";
 import { sendError } from "./respond.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { botRoutes } from "./routes/bots.ts";
 import { conversationRoutes } from "./routes/conversation.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { participantRoutes } from "./routes/participants.ts";
@@ -39,7 +40,7 @@ export function configureApp(app: Application, services: Services): void {
     next();
   });
   app.use(express.json({ limit: MAX_FRAME_BYTES }));
-  const routers = [healthRoutes, authRoutes, roomRoutes, conversationRoutes, roomMemberRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes, uploadRoutes];
+  const routers = [healthRoutes, authRoutes, roomRoutes, conversationRoutes, roomMemberRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes, uploadRoutes, botRoutes];
   for (const routes of routers) app.use(routes(services));
   app.use("/api", (req, res) => sendError(res, ErrorCode.NotFound, `no route ${req.method} ${req.originalUrl}`));
   app.use(express.static(PUBLIC_DIR, { index: "index.html" }));

@@ -1,0 +1,217 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { BotRecord } from "@mesh/persistence";
+import { CloseCode, ErrorCode, type ParticipantData, roomIdSchema, usernameSchema } from "@mesh/schema";
+import { type Request, type Response, Router } from "express";
+import { z } from "zod";
+import { newBotToken } from "../../auth/tokens.ts";
+import { REFERENCE_BOT_NAMES } from "../../bots/programs.ts";
+import { skillFor } from "../../bots/skill.ts";
+import type { Actor } from "../../gate/authorize.ts";
+import type { Services } from "../../realtime/services.ts";
+import { authOf, rateLimited, requireSession } from "../middleware.ts";
+import { parseOr400, sendError, sendResult } from "../respond.ts";
+
+/** A bot token authenticates until revoked or rotated; ten years stands in for "no expiry". */
+export const BOT_TOKEN_TTL_MS = 10 * 365 * 24 * 3600 * 1000;
+
+const webhookUrl = z
+  .string()
+  .max(2048)
+  .refine((raw) => {
+    try {
+      const url = new URL(raw);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.username === "" && url.password === "";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL without credentials");
+
+const createBotBody = z
+  .strictObject({
+    name: usernameSchema,
+    role: z.string().min(1).max(32).optional(),
+    mode: z.enum(["channel", "bridge", "polling"]).optional(),
+    /** A reference bot the controller can run for you; omit to bring your own. */
+    program: z.enum(REFERENCE_BOT_NAMES as [string, ...string[]]).optional(),
+    webhookUrl: webhookUrl.optional(),
+    rooms: z.array(roomIdSchema).min(1).max(16).optional(),
+  })
+  .refine((b) => (b.mode === "bridge") === (b.webhookUrl !== undefined), {
+    message: "a bridge bot needs a webhookUrl, and only a bridge bot has one",
+    path: ["webhookUrl"],
+  })
+  .refine((b) => b.program === undefined || (b.mode ?? "channel") === "channel", {
+    message: "a reference program runs as a channel bot",
+    path: ["program"],
+  });
+
+/** A bot as its owner sees it (never its token or webhook secret). */
+export interface BotView {
+  id: string;
+  name: string;
+  role: string;
+  ownerId: string;
+  mode: BotRecord["mode"];
+  program: string;
+  webhookUrl: string;
+  rooms: string[];
+  running: boolean;
+  createdAt: number;
+}
+
+/**
+ * Bots (SPEC §4, issue 8): register one you own (spawn_bots), list, rotate or revoke its token,
+ * delete it. Managing a bot needs manage_own_bots for your own, manage_all_bots for anyone's.
+ */
+export function botRoutes(services: Services): Router {
+  const { db, gate } = services;
+  const router = Router();
+  const session = requireSession(services);
+
+  const viewOf = (record: BotRecord): BotView | undefined => {
+    const user = db.users.get(record.id);
+    if (!user) return undefined;
+    const { id, name, role, ownerId, createdAt } = user;
+    return { id, name, role, ownerId, mode: record.mode, program: record.program, webhookUrl: record.webhookUrl, rooms: record.rooms, running: record.running, createdAt };
+  };
+
+  /** The bot named by `:id`, if the caller may manage it; answers 404/403 otherwise. */
+  const managed = (req: Request, res: Response): { actor: Actor; record: BotRecord } | undefined => {
+    const me = authOf(res).userId;
+    if (rateLimited(res, services.limits.inputs, me)) return undefined;
+    const record = db.bots.get(req.params.id as string);
+    const all = gate.authorize(me, "manage_all_bots");
+    if (all.ok && record) return { actor: all.value, record };
+    const own = gate.authorize(me, "manage_own_bots");
+    // Someone else's bot is as unknown as a bot that does not exist.
+    if (!record || record.ownerId !== me) {
+      sendError(res, ErrorCode.NotFound, `no bot '${String(req.params.id).slice(0, 64)}' of yours`);
+      return undefined;
+    }
+    if (!own.ok) {
+      sendResult(res, own);
+      return undefined;
+    }
+    return { actor: own.value, record };
+  };
+
+  const baseUrlOf = (req: Request): string => `${req.protocol}://${req.get("host") ?? `localhost:${services.config.port}`}`;
+
+  /** A fresh token for the bot (a session kept only as its hash). */
+  const mintToken = (botId: string): string => {
+    const { token, hash } = newBotToken();
+    db.sessions.create({ id: randomUUID(), userId: botId, expiresAt: Date.now() + BOT_TOKEN_TTL_MS, tokenHash: hash });
+    return token;
+  };
+
+  /** Every token of the bot stops working now, and its sockets close. */
+  const revokeAll = (botId: string): number => {
+    db.sessions.revokeAllForUser(botId);
+    return services.connections.closeUser(botId, CloseCode.SessionRevoked, "bot token revoked");
+  };
+
+  router.post("/api/bots", session, async (req, res) => {
+    const me = authOf(res).userId;
+    if (rateLimited(res, services.limits.roomCreates, me)) return;
+    const allowed = gate.authorize(me, "spawn_bots");
+    if (!allowed.ok) return sendResult(res, allowed);
+    const owner = allowed.value;
+    if (owner.participant.kind !== "human") return sendError(res, ErrorCode.Forbidden, "bots cannot own bots");
+    const body = parseOr400(res, createBotBody, req.body);
+    if (!body) return;
+    const roleName = body.role ?? "agent";
+    const role = gate.role(roleName);
+    if (!role) return sendError(res, ErrorCode.NotFound, `no role '${roleName}'`);
+    const handOn = gate.canHandOn(owner, role);
+    if (!handOn.ok) return sendResult(res, handOn);
+    const owned = db.bots.countOf(me);
+    if (!owner.role.permissions.includes("manage_mesh") && owned >= services.config.botsPerMember) {
+      return sendError(res, ErrorCode.Forbidden, `you own ${owned} bots, the most allowed on this mesh (${services.config.botsPerMember}); delete one first`);
+    }
+    for (const roomId of body.rooms ?? []) if (!db.rooms.get(roomId)) return sendError(res, ErrorCode.NotFound, `no room '${roomId}'`);
+    const mode = body.mode ?? "channel";
+    const webhookSecret = mode === "bridge" ? randomBytes(32).toString("base64url") : "";
+    const create = db.sqlite.transaction(() => {
+      // A bot never logs in with a password: "!" is no argon2 hash, so every password fails.
+      const user = db.users.create({ id: randomUUID(), username: body.name, passwordHash: "!", kind: "bot", role: roleName, ownerId: me });
+      if (!user.ok) return user;
+      const record = db.bots.create({
+        id: user.value.id,
+        ownerId: me,
+        mode,
+        program: body.program ?? "",
+        webhookUrl: body.webhookUrl ?? "",
+        webhookSecret,
+        rooms: body.rooms ?? ["lobby"],
+      });
+      return { ok: true as const, value: { user: user.value, record, token: mintToken(user.value.id) } };
+    });
+    const created = create();
+    if (!created.ok) return sendResult(res, created);
+    const { user, record, token } = created.value;
+    services.audit({ actorId: me, action: "bot.create", target: user.id, detail: { name: user.name, role: roleName, mode, program: record.program } });
+    res.status(201).json({
+      bot: viewOf(record),
+      token,
+      ...(webhookSecret ? { webhookSecret } : {}),
+      skill: skillFor({ baseUrl: baseUrlOf(req), bot: user, record, permissions: gate.actor(user.id)?.role.permissions ?? [] }),
+    });
+  });
+
+  router.get("/api/bots", session, (req, res) => {
+    const me = authOf(res).userId;
+    if (rateLimited(res, services.limits.reads, me)) return;
+    const all = req.query.all === "true";
+    const allowed = gate.authorize(me, all ? "manage_all_bots" : "spawn_bots");
+    // Anyone may list their own bots, even after losing spawn_bots.
+    if (all && !allowed.ok) return sendResult(res, allowed);
+    const records = all ? db.bots.list() : db.bots.ofOwner(me);
+    res.json({ bots: records.map(viewOf).filter((b) => b !== undefined) });
+  });
+
+  router.get("/api/bots/:id", session, (req, res) => {
+    const found = managed(req, res);
+    if (!found) return;
+    res.json({ bot: viewOf(found.record) });
+  });
+
+  router.get("/api/bots/:id/skill.md", session, (req, res) => {
+    const found = managed(req, res);
+    if (!found) return;
+    const bot = db.users.get(found.record.id) as ParticipantData;
+    res.type("text/markdown; charset=utf-8").send(skillFor({ baseUrl: baseUrlOf(req), bot, record: found.record, permissions: gate.actor(bot.id)?.role.permissions ?? [] }));
+  });
+
+  // Rotate: the old token (and every socket it opened) stops, a new one is shown once.
+  router.post("/api/bots/:id/token", session, (req, res) => {
+    const found = managed(req, res);
+    if (!found) return;
+    const botId = found.record.id;
+    const closed = revokeAll(botId);
+    const token = mintToken(botId);
+    services.audit({ actorId: authOf(res).userId, action: "bot.token.rotate", target: botId, detail: { sockets: closed } });
+    res.status(201).json({ token, closedSockets: closed });
+  });
+
+  // Revoke: no token of this bot works any more until a rotate makes a new one.
+  router.delete("/api/bots/:id/token", session, (req, res) => {
+    const found = managed(req, res);
+    if (!found) return;
+    const botId = found.record.id;
+    const closed = revokeAll(botId);
+    services.audit({ actorId: authOf(res).userId, action: "bot.token.revoke", target: botId, detail: { sockets: closed } });
+    res.json({ ok: true, closedSockets: closed });
+  });
+
+  router.delete("/api/bots/:id", session, (req, res) => {
+    const found = managed(req, res);
+    if (!found) return;
+    const botId = found.record.id;
+    const closed = revokeAll(botId);
+    db.users.delete(botId);
+    services.audit({ actorId: authOf(res).userId, action: "bot.delete", target: botId, detail: { sockets: closed } });
+    res.json({ ok: true });
+  });
+
+  return router;
+}
