@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { AuditLog } from "./audit.ts";
+import { BotEventRepo } from "./bot-events.ts";
 import { BotRepo } from "./bots.ts";
 import { InviteRepo } from "./invites.ts";
 import { MessageRepo } from "./messages.ts";
@@ -19,6 +20,7 @@ export interface MeshDatabase {
   users: UserRepo;
   sessions: SessionRepo;
   bots: BotRepo;
+  botEvents: BotEventRepo;
   rooms: RoomRepo;
   invites: InviteRepo;
   sanctions: SanctionRepo;
@@ -53,6 +55,7 @@ export function openDatabase(file: string): MeshDatabase {
     users: new UserRepo(sqlite),
     sessions: new SessionRepo(sqlite),
     bots: new BotRepo(sqlite),
+    botEvents: new BotEventRepo(sqlite),
     rooms: new RoomRepo(sqlite),
     invites: new InviteRepo(sqlite),
     sanctions: new SanctionRepo(sqlite),

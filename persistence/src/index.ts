@@ -3,6 +3,13 @@ export { MIGRATIONS } from "./migrations.ts";
 export { UserRepo, type NewUser, type UserWithPasswordHash } from "./users.ts";
 export { SessionRepo, type NewSession } from "./sessions.ts";
 export { BotRepo, type BotMode, type BotRecord } from "./bots.ts";
+export {
+  BotEventRepo,
+  DEFAULT_BOT_EVENT_RETENTION,
+  type BotEventDelivery,
+  type BotEventRecord,
+  type BotEventRetention,
+} from "./bot-events.ts";
 export { RoomRepo, type RoomPatch } from "./rooms.ts";
 export { InviteRepo } from "./invites.ts";
 export { FOREVER_MS, SanctionRepo, type Sanction, type SanctionKind } from "./sanctions.ts";

@@ -292,6 +292,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX bot_events_bot ON bot_events (bot_id, id);
   CREATE INDEX bot_events_due ON bot_events (next_attempt_at) WHERE delivery = 'pending';
   `,
+  // Bot event delivery (issue 8). Only a bot's oldest pending event (its head) carries a real
+  // next_attempt_at, the others wait behind it, so `bot_events_due` lists heads only and webhooks
+  // get a bot's events in order. The partial indexes find a bot's pending events and dead letters
+  // without walking what was delivered; `bot_event_horizon` remembers how far retention pruned
+  // each bot's events, so a poll from behind it can say that events were missed.
+  `
+  CREATE INDEX bot_events_pending ON bot_events (bot_id, id) WHERE delivery = 'pending';
+  CREATE INDEX bot_events_dead ON bot_events (bot_id, id) WHERE delivery = 'dead';
+  CREATE TABLE bot_event_horizon (
+    bot_id         TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    pruned_through INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Apply every pending step, each in its own IMMEDIATE transaction (safe if two processes race). */
