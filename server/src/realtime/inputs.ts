@@ -5,8 +5,10 @@ import {
   err,
   ErrorCode,
   isClientMessageType,
+  type MeshError,
   type MessageData,
   ok,
+  type OrderPayload,
   parseClientMessage,
   type Permission,
   type Result,
@@ -25,7 +27,9 @@ export type Decision =
   /** `erases`: for a delete, the length of the text it takes out of storage and the search index. */
   | { kind: "amend"; messageId: string; change: MessageChange; erases?: number }
   | { kind: "kick"; targetId: string }
-  | { kind: "sanction"; sanction: "mute" | "ban"; targetId: string; seconds: number };
+  | { kind: "sanction"; sanction: "mute" | "ban"; targetId: string; seconds: number }
+  /** Agents that take the order, and those refused (each with why: the others still obey). */
+  | { kind: "command"; order: OrderPayload; agents: Actor[]; refused: { agentId: string; error: MeshError }[] };
 
 /** What the edge may ask of the room it guards (never its sockets). */
 export interface EdgeRoom {
@@ -34,6 +38,9 @@ export interface EdgeRoom {
   isPresent(participantId: string): boolean;
   /** A stored message by id, wherever it is kept. */
   findMessage(messageId: string): MessageData | undefined;
+  /** Floor size in world units: points outside it are refused. */
+  readonly width: number;
+  readonly depth: number;
 }
 
 interface InputContext {
@@ -200,13 +207,48 @@ const INPUTS: InputTable = {
   },
   [ClientMessage.Command]: {
     permission: "command_agents",
-    decide: () => err(ErrorCode.NotImplemented, "'command' is not available on this server yet"),
+    decide: (ctx, { agentIds, order }) => command(ctx, agentIds, order),
   },
   [ClientMessage.OrderStatus]: {
+    // Any participant may report on an order it holds; the world knows whether it holds it.
     permission: "view_rooms",
-    decide: () => err(ErrorCode.NotImplemented, "'order_status' is not available on this server yet"),
+    decide: ({ actor }, { orderId, status, note }) =>
+      ok({ kind: "sim", input: { kind: "order_status", participantId: actor.participant.id, orderId, status, note: note ?? "" } }),
   },
 };
+
+/**
+ * A command: each agent must be a bot the commander owns (or any bot, with manage_all_bots) and
+ * be in this room; the others are refused one by one and the rest still obey. A `say` needs the
+ * bot itself to hold send_messages now (it speaks with its own rights and trust).
+ */
+function command({ services, room, actor }: InputContext, agentIds: string[], order: OrderPayload): Result<Decision> {
+  if (order.kind === "move_to" && (order.x > room.width || order.z > room.depth)) {
+    return err(ErrorCode.BadInput, `(${order.x}, ${order.z}) is outside this room's floor (${room.width} × ${room.depth})`);
+  }
+  if (order.kind === "follow" && !room.isPresent(order.targetId)) return err(ErrorCode.NotFound, `'${order.targetId}' is not in this room`);
+  const me = actor.participant.id;
+  const anyBot = services.gate.authorize(me, "manage_all_bots", { roomId: room.roomId }).ok;
+  const agents: Actor[] = [];
+  const refused: { agentId: string; error: MeshError }[] = [];
+  for (const agentId of new Set(agentIds)) {
+    const agent = services.gate.actor(agentId);
+    const refuse = (code: ErrorCode, message: string) => refused.push({ agentId, error: { code, message } });
+    // Unknown ids, humans and other people's bots look alike: none of them is yours to command.
+    if (!agent || agent.participant.kind !== "bot" || (!anyBot && agent.participant.ownerId !== me)) {
+      refuse(ErrorCode.Forbidden, `'${agentId.slice(0, 64)}' is not a bot you may command`);
+    } else if (!room.isPresent(agentId)) {
+      refuse(ErrorCode.NotFound, `bot '${agent.participant.name}' is not in this room`);
+    } else if (order.kind === "follow" && order.targetId === agentId) {
+      refuse(ErrorCode.BadInput, `bot '${agent.participant.name}' cannot follow itself`);
+    } else if (order.kind === "say" && !agent.role.permissions.includes("send_messages")) {
+      refuse(ErrorCode.Forbidden, `bot '${agent.participant.name}' may not send messages`);
+    } else {
+      agents.push(agent);
+    }
+  }
+  return ok({ kind: "command", order, agents, refused });
+}
 
 function sanction(ctx: InputContext, kind: "mute" | "ban", targetId: string, seconds: number): Result<Decision> {
   const permission = kind === "mute" ? "mute_members" : "ban_members";

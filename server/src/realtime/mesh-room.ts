@@ -103,6 +103,9 @@ export function defineMeshRoom(services: Services) {
       this.runtime = new RoomRuntime(services, room, {
         notify: (participantId, error) => this.sendError(participantId, error),
         disconnect: (participantId, code, reason) => this.removeParticipant(participantId, code, reason),
+        order: (participantId, order) => {
+          for (const client of this.connected(participantId)) client.send(ServerMessage.Order, order);
+        },
       });
       this.state = this.runtime.state;
       for (const type of Object.values(ClientMessage)) {

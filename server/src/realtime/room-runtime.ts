@@ -4,6 +4,7 @@ import {
   CloseCode,
   err,
   ErrorCode,
+  type MeshError,
   type ErrorPayload,
   errorRef,
   type Message,
@@ -11,14 +12,18 @@ import {
   messageFromData,
   type MessageData,
   ok,
+  type OrderMessage,
+  type OrderPayload,
   type PresenceStatus,
+  DEFAULT_FOLLOW_DISTANCE,
+  type BotEventType,
   type Result,
   type RoomData,
   RoomState,
   TICK_HZ,
   TICK_MS,
 } from "@mesh/schema";
-import { createSim, type Sim, type SimInput, type SimOptions, type SimSnapshot } from "@mesh/sim";
+import { createSim, type Sim, type SimInput, type SimOptions, type SimOrder, type SimSnapshot, type TickResult } from "@mesh/sim";
 import type { Actor } from "../gate/authorize.ts";
 import { DirectWindow, type ViewChange } from "./direct-window.ts";
 import { admit, type Decision, type EdgeRoom, type SendPayload } from "./inputs.ts";
@@ -41,7 +46,17 @@ export interface RuntimePort {
   notify(participantId: string, error: ErrorPayload): void;
   /** Close every socket the participant holds here (kick, ban), reconnection window included. */
   disconnect(participantId: string, code: number, reason: string): void;
+  /** An `order` message to a commanded bot, on every socket it holds here. */
+  order(participantId: string, order: OrderMessage): void;
 }
+
+/** Where the events of bots present without a socket go (bridge webhooks, REST polling). */
+export interface BotEventSink {
+  publish(botId: string, type: BotEventType, roomId: string, data: unknown): void;
+}
+
+/** Refusals of one command answered one by one; beyond this, one summary. */
+const MAX_REFUSALS_NAMED = 20;
 
 /** What a tick produced besides the public state: per-participant views and changed messages. */
 export interface TickOutcome {
@@ -51,7 +66,7 @@ export interface TickOutcome {
   updated: MessageData[];
 }
 
-export type RuntimeServices = Pick<Services, "db" | "gate" | "log" | "config" | "audit" | "limits">;
+export type RuntimeServices = Pick<Services, "db" | "gate" | "log" | "config" | "audit" | "limits"> & { botEvents?: BotEventSink };
 
 /**
  * One mesh room without sockets: the world, the outbox, the replay checkpoints, who is present
@@ -69,6 +84,8 @@ export class RoomRuntime implements EdgeRoom {
   private readonly outbox: MessageOutbox;
   private readonly direct: DirectWindow;
   private closed = false;
+  /** Bots present without a socket: they hear the room through bot events. */
+  private readonly detached = new Set<string>();
 
   constructor(
     private readonly services: RuntimeServices,
@@ -101,17 +118,24 @@ export class RoomRuntime implements EdgeRoom {
 
   // ---- presence ----------------------------------------------------------------------------
 
-  /** A participant's first socket: they enter the world. Returns the DMs their sockets see. */
-  arrive(actor: Actor): Message[] {
+  /**
+   * A participant's first socket (or a socketless bot's start): they enter the world with who they
+   * are (name, kind, owner). Returns the DMs their sockets see.
+   */
+  arrive(actor: Actor, { detached = false }: { detached?: boolean } = {}): Message[] {
     const id = actor.participant.id;
     const member = this.members.get(id);
     if (member) {
+      // A socket joining a bot that was present without one: its sockets hear it now.
+      if (!detached && member.detached) this.setDetached(id, member, false);
       this.back(id);
       return this.direct.holding(id);
     }
     this.members.set(id, {
       name: actor.participant.name,
       kind: actor.participant.kind,
+      ownerId: actor.participant.ownerId,
+      detached,
       role: actor.role.name,
       trust: trustOf(actor.role.name),
       status: "online",
@@ -124,7 +148,9 @@ export class RoomRuntime implements EdgeRoom {
       participantId: id,
       x: this.room.width / 2 + (Math.random() - 0.5) * spread,
       z: this.room.depth / 2 + (Math.random() - 0.5) * spread,
+      ...(actor.participant.kind === "bot" ? { agent: true } : {}),
     });
+    if (detached) this.detached.add(id);
     return this.direct.open(id, this.services.db.messages.recentDirect(this.roomId, id, MESSAGE_WINDOW));
   }
 
@@ -143,13 +169,33 @@ export class RoomRuntime implements EdgeRoom {
     }
   }
 
-  /** The participant's last socket is gone for good: they leave the world. */
+  private setDetached(id: string, member: Member, detached: boolean): void {
+    member.detached = detached;
+    if (detached) this.detached.add(id);
+    else this.detached.delete(id);
+  }
+
+  /** Whether the participant is here without a socket (a started bridge or polling bot). */
+  isDetached(participantId: string): boolean {
+    return this.detached.has(participantId);
+  }
+
+  /** The participant's last socket is gone for good (or a socketless bot stopped): they leave the world. */
   depart(participantId: string): void {
+    this.detached.delete(participantId);
     if (!this.members.delete(participantId)) return;
     this.direct.close(participantId);
     // The leaver's sockets are gone already: nothing holds these in a view.
     this.direct.sweep();
     this.enqueue({ kind: "leave", participantId });
+  }
+
+  get width(): number {
+    return this.room.width;
+  }
+
+  get depth(): number {
+    return this.room.depth;
   }
 
   isPresent(participantId: string): boolean {
@@ -220,6 +266,9 @@ export class RoomRuntime implements EdgeRoom {
         recordKick(this.services, this.roomId, actorId, decision.targetId, now);
         this.port.disconnect(decision.targetId, CloseCode.Kicked, `kicked by ${actorId}`);
         return ok(undefined);
+      case "command":
+        this.command(actorId, decision.order, decision.agents, decision.refused);
+        return ok(undefined);
       case "sanction": {
         const { sanction, targetId, seconds } = decision;
         if (seconds === 0) {
@@ -240,6 +289,35 @@ export class RoomRuntime implements EdgeRoom {
         const unreachable: never = decision;
         throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);
       }
+    }
+  }
+
+  /**
+   * Carry out a command: refusals answered one by one, then one order id for the group. The world
+   * carries out move_to, follow, stop and say (each bot speaks through the normal message path,
+   * with its own rights and trust); every bot is also told its order, and a `task` is only its to do.
+   */
+  private command(commanderId: string, order: OrderPayload, agents: Actor[], refused: { agentId: string; error: MeshError }[]): void {
+    for (const { agentId, error } of refused.slice(0, MAX_REFUSALS_NAMED)) {
+      this.port.notify(commanderId, { ...error, ref: `${ClientMessage.Command}:${agentId.slice(0, 64)}` });
+    }
+    if (refused.length > MAX_REFUSALS_NAMED) {
+      this.port.notify(commanderId, {
+        code: ErrorCode.Forbidden,
+        message: `and ${refused.length - MAX_REFUSALS_NAMED} more agents refused`,
+        ref: ClientMessage.Command,
+      });
+    }
+    if (agents.length === 0) return;
+    const id = randomUUID();
+    this.enqueue({ kind: "order", participantId: commanderId, orderId: id, agents: agents.map((a) => a.participant.id), order: simOrderOf(order) });
+    for (const agent of agents) {
+      const agentId = agent.participant.id;
+      if (order.kind === "say") this.queueSend(agent, { text: order.text }, []);
+      const message: OrderMessage = { id, by: commanderId, roomId: this.roomId, ...order };
+      if (order.kind === "follow") message.distance = order.distance ?? DEFAULT_FOLLOW_DISTANCE;
+      if (this.detached.has(agentId)) this.services.botEvents?.publish(agentId, "order", this.roomId, message);
+      else this.port.order(agentId, message);
     }
   }
 
@@ -285,6 +363,8 @@ export class RoomRuntime implements EdgeRoom {
       if (input.kind === "say") this.outbox.refuse(input.id, input.participantId, errorRef("send_message", input), error);
       else if (input.kind === "amend") this.port.notify(input.participantId, { ...error, ref: refOf(input.change) });
       else if (input.kind === "typing") this.port.notify(input.participantId, { ...error, ref: ClientMessage.Typing });
+      else if (input.kind === "order") this.port.notify(input.participantId, { ...error, ref: ClientMessage.Command });
+      else if (input.kind === "order_status") this.port.notify(input.participantId, { ...error, ref: `${ClientMessage.OrderStatus}:${input.orderId.slice(0, 64)}` });
       else this.services.log.warn({ room: this.roomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");
     }
     const stored = this.outbox.flush(result, this.sim);
@@ -293,7 +373,23 @@ export class RoomRuntime implements EdgeRoom {
     const views: ViewChange[] = [];
     for (const message of stored.appended) if (message.to !== "") views.push(...this.direct.append(message));
     for (const message of stored.amended) if (message.to !== "") views.push(...this.direct.update(message));
+    if (this.detached.size > 0) this.tellDetached(result, stored.appended, stored.amended);
     return { views, updated: stored.amended };
+  }
+
+  /** What socketless bots hear of a tick: arrivals, departures, new messages and changes they may see. */
+  private tellDetached(result: TickResult, appended: readonly MessageData[], amended: readonly MessageData[]): void {
+    const sink = this.services.botEvents;
+    if (!sink) return;
+    for (const botId of this.detached) {
+      for (const id of result.spawned) {
+        const p = this.state.participants.get(id);
+        if (id !== botId && p) sink.publish(botId, "join", this.roomId, { participantId: id, name: p.name, kind: p.kind, ownerId: p.ownerId });
+      }
+      for (const id of result.despawned) if (id !== botId) sink.publish(botId, "leave", this.roomId, { participantId: id });
+      for (const message of appended) if (message.authorId !== botId && sees(botId, message)) sink.publish(botId, "message", this.roomId, message);
+      for (const message of amended) if (sees(botId, message)) sink.publish(botId, "message_updated", this.roomId, message);
+    }
   }
 
   /** Online ↔ away by the time since each participant's last input; offline is the transport's to say. */
@@ -342,5 +438,25 @@ export class RoomRuntime implements EdgeRoom {
   close(): void {
     this.closed = true;
     this.outbox.close();
+  }
+}
+
+/** A room message, or a DM the participant sent or received. */
+const sees = (participantId: string, message: MessageData): boolean =>
+  message.to === "" || message.to === participantId || message.authorId === participantId;
+
+/** The world's part of an order: say and task texts stay with the server. */
+function simOrderOf(order: OrderPayload): SimOrder {
+  switch (order.kind) {
+    case "move_to":
+      return { kind: "move_to", x: order.x, z: order.z };
+    case "follow":
+      return { kind: "follow", targetId: order.targetId, distance: order.distance ?? DEFAULT_FOLLOW_DISTANCE };
+    case "stop":
+      return { kind: "stop" };
+    case "say":
+      return { kind: "say" };
+    case "task":
+      return { kind: "task" };
   }
 }

@@ -6,6 +6,7 @@ import {
   MESSAGE_WINDOW,
   MESSAGE_WINDOW_BYTES,
   messageFromData,
+  OrderState,
   type MessageData,
   Participant,
   type PresenceStatus,
@@ -19,6 +20,10 @@ import type { StoredBatch } from "./outbox.ts";
 export interface Member {
   name: string;
   kind: "human" | "bot";
+  /** A bot's owner ("" for humans). */
+  ownerId: string;
+  /** Present without a socket (a bridge or polling bot): told what happens through bot events. */
+  detached: boolean;
   role: string;
   trust: TrustLevel;
   status: PresenceStatus;
@@ -45,6 +50,7 @@ export function syncState(
     participant.id = id;
     participant.name = member?.name ?? id;
     participant.kind = member?.kind ?? "human";
+    participant.ownerId = member?.ownerId ?? "";
     participant.role = member?.role ?? "";
     participant.trust = member?.trust ?? "local";
     participant.status = member?.status ?? "online";
@@ -52,6 +58,19 @@ export function syncState(
     state.participants.set(id, participant);
   }
   for (const id of result.despawned) state.participants.delete(id);
+  for (const update of result.orders) {
+    const participant = state.participants.get(update.agentId);
+    if (!participant) continue;
+    const order = participant.order ?? new OrderState();
+    if (order.id !== update.id) order.id = update.id;
+    if (order.kind !== update.kind) order.kind = update.kind;
+    if (order.status !== update.status) order.status = update.status;
+    if (order.targetId !== update.targetId) order.targetId = update.targetId;
+    if (order.x !== update.x) order.x = update.x;
+    if (order.z !== update.z) order.z = update.z;
+    if (order.note !== update.note) order.note = update.note;
+    if (participant.order !== order) participant.order = order;
+  }
   for (const [id, participant] of state.participants) {
     const view = sim.view(id);
     if (!view) continue;

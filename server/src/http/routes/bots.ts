@@ -122,8 +122,11 @@ export function botRoutes(services: Services): Router {
     const roleName = body.role ?? "agent";
     const role = gate.role(roleName);
     if (!role) return sendError(res, ErrorCode.NotFound, `no role '${roleName}'`);
-    const handOn = gate.canHandOn(owner, role);
-    if (!handOn.ok) return sendResult(res, handOn);
+    // Below the owner's rank. Its permissions may name more than the owner holds (the built-in
+    // agent holds lock_threads, a member does not): the gate gives a bot only role ∩ owner's role.
+    if (role.priority >= owner.role.priority) {
+      return sendError(res, ErrorCode.Forbidden, `a bot's role must rank below yours: '${role.name}' (${role.priority}) is not below '${owner.role.name}' (${owner.role.priority})`);
+    }
     const owned = db.bots.countOf(me);
     if (!owner.role.permissions.includes("manage_mesh") && owned >= services.config.botsPerMember) {
       return sendError(res, ErrorCode.Forbidden, `you own ${owned} bots, the most allowed on this mesh (${services.config.botsPerMember}); delete one first`);
