@@ -23,6 +23,12 @@ export const SETTINGS = [
   { env: "MESH_ROOM_IDLE_S", default: "30", help: "seconds an empty room keeps running before it stops (it reopens on the next join or send)" },
   { env: "MESH_UPLOAD_MAX_BYTES", default: "26214400", help: "largest file one upload may carry, in bytes (25 MB)" },
   { env: "MESH_BOTS_PER_MEMBER", default: "10", help: "bots one participant may own (the mesh owner is exempt)" },
+  { env: "MESH_BOT_RUNTIME", default: "process", help: "where the bot controller runs bots: process (child processes) or kubernetes (one Pod each)" },
+  { env: "MESH_BOT_MEMORY_MB", default: "256", help: "memory one controller-run bot may use, in MB (killed and restarted above it)" },
+  { env: "MESH_BOT_PROGRAMS_DIR", default: "", help: "folder of the programs the controller runs (empty: bots/examples)" },
+  { env: "MESH_BOT_URL", default: "", help: "URL controller-run bots reach the server at (empty: this server's loopback address)" },
+  { env: "MESH_BOT_IMAGE", default: "the-mesh:latest", help: "container image of bot Pods (kubernetes runtime)" },
+  { env: "MESH_K8S_NAMESPACE", default: "mesh-bots", help: "namespace of bot Pods and their Secrets (kubernetes runtime)" },
 ] as const;
 
 export interface Config {
@@ -50,6 +56,14 @@ export interface Config {
   /** Largest file one upload may carry; a bigger one is cut off mid-stream with 413. */
   uploadMaxBytes: number;
   botsPerMember: number;
+  botRuntime: "process" | "kubernetes";
+  botMemoryMb: number;
+  /** Absolute, or "" for the repository's bots/examples. */
+  botProgramsDir: string;
+  /** "" for the server's own loopback URL. */
+  botUrl: string;
+  botImage: string;
+  k8sNamespace: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -83,6 +97,13 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
   if (logFormat !== "auto" && logFormat !== "json" && logFormat !== "pretty") {
     errors.push(`LOG_FORMAT=${logFormat} is not one of auto, json, pretty`);
   }
+  const botRuntime = get("MESH_BOT_RUNTIME");
+  if (botRuntime !== "process" && botRuntime !== "kubernetes") errors.push(`MESH_BOT_RUNTIME=${botRuntime} is not process or kubernetes`);
+  const botUrl = get("MESH_BOT_URL");
+  if (botUrl && !/^https?:\/\/[^/]+/.test(botUrl)) errors.push(`MESH_BOT_URL=${botUrl} is not an http(s) URL`);
+  const k8sNamespace = get("MESH_K8S_NAMESPACE");
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(k8sNamespace)) errors.push(`MESH_K8S_NAMESPACE=${k8sNamespace} is not a namespace name`);
+  const botProgramsDir = get("MESH_BOT_PROGRAMS_DIR");
   const config: Config = {
     port: int("PORT", 0, 65535),
     host: get("HOST"),
@@ -105,6 +126,12 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     awayS: int("MESH_AWAY_S", 1, 7 * 24 * 3600),
     uploadMaxBytes: int("MESH_UPLOAD_MAX_BYTES", 1, 4 * 1024 ** 3),
     botsPerMember: int("MESH_BOTS_PER_MEMBER", 0, 100_000),
+    botRuntime: botRuntime as Config["botRuntime"],
+    botMemoryMb: int("MESH_BOT_MEMORY_MB", 64, 64 * 1024),
+    botProgramsDir: botProgramsDir && path.resolve(botProgramsDir),
+    botUrl: botUrl.replace(/\/+$/, ""),
+    botImage: get("MESH_BOT_IMAGE"),
+    k8sNamespace,
   };
   return errors.length ? { ok: false, errors } : { ok: true, value: config };
 }

@@ -10,6 +10,7 @@ import { openDatabase } from "@mesh/persistence";
 import { CloseCode, DEFAULT_ROOM_ID, DEFAULT_ROOM_SIZE, MAX_FRAME_BYTES, ROOM_TYPE } from "@mesh/schema";
 import { loadOrCreateSecret } from "./auth/keys.ts";
 import { TokenService } from "./auth/tokens.ts";
+import { BotController, botMeshUrl, createBotRuntime } from "./bots/controller/index.ts";
 import type { Config } from "./config.ts";
 import { Gate } from "./gate/authorize.ts";
 import { UploadStore } from "./uploads/store.ts";
@@ -128,6 +129,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       createdAt: Date.now(),
     });
   }
+  const botRuntime = await createBotRuntime(config, log);
   const services: Services = {
     config,
     log,
@@ -145,6 +147,13 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     },
     startedAt: Date.now(),
     uploads: new UploadStore(config.dataDir, config.uploadMaxBytes, (sha256) => db.uploads.countBySha(sha256) > 0),
+    controller: new BotController({
+      db,
+      runtime: botRuntime,
+      log,
+      meshUrl: () => botMeshUrl(config, (httpServer.address() as AddressInfo).port),
+      onRevoked: (sessionId) => services.connections.closeSession(sessionId, CloseCode.SessionRevoked, "bot run ended"),
+    }),
     audit: (entry) => {
       const stored = db.audit.append(entry);
       log.info(
@@ -182,6 +191,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     throw error;
   }
   guardRequests(httpServer, config, log); // wraps the listeners Colyseus attached in listen()
+  await services.controller.restore(); // bots that were running before a restart come back (they need the port)
   // No room starts here: each runs from its first join or REST send until it is idle.
 
   // Sessions that expire (or are revoked by another path) lose their sockets within a sweep.
@@ -235,6 +245,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       clearInterval(sweep);
       clearInterval(indexer);
       clearInterval(uploadSweep);
+      await services.controller.close(); // running stays set in the database: restore() brings them back
       await colyseus.gracefullyShutdown(false);
       db.close();
     })();

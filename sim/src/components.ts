@@ -20,17 +20,25 @@ export const createComponents = (capacity: number) => {
     Typing: { on: new Uint8Array(n), expiresAtTick: new Float64Array(n) },
     /** Present only while muted (rare, so a structural change is cheap and the query small). */
     Muted: { untilTick: new Float64Array(n) },
-    /** For the bot controller (later): marks a bot; `kind` is reserved for bot flavours. */
+    /** Marks a bot (a join with `agent: true`): only agents take orders. `kind` is reserved for bot flavours. */
     Agent: { kind: new Uint8Array(n) },
-    /** For the bot controller (later): the entity id of the human commanding this bot, 0 = none. */
-    Owner: { eid: new Uint32Array(n) },
-    /** For the bot controller (later): the current order (kind code, a point, a target entity). */
+    /**
+     * An agent's current or last order, from its first order on. `kind` and `status` index
+     * ORDER_KINDS and ORDER_STATUSES; x/z: a move_to's point; targetEid/distance: a follow's
+     * leader and gap. Its id, leader id and note live in `ctx.orderLabels`.
+     */
     Order: {
       kind: new Uint8Array(n),
+      status: new Uint8Array(n),
       x: new Float32Array(n),
       z: new Float32Array(n),
       targetEid: new Uint32Array(n),
+      distance: new Float32Array(n),
     },
+    /** Tag, only while a follow order is active: the follow system re-targets exactly these. */
+    Following: {},
+    /** Tag, only while a move_to order is active: the arrival system watches exactly these. */
+    MovingTo: {},
   };
 };
 

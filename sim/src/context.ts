@@ -13,6 +13,14 @@ export interface Numbering {
 
 export const DEFAULT_CAPACITY = 16384;
 
+/** The strings of an agent's order (typed arrays hold only numbers). */
+export interface OrderLabel {
+  id: string;
+  /** A follow's leader (checked each tick, so a recycled entity id is never followed); else "". */
+  targetId: string;
+  note: string;
+}
+
 /** Everything a system may read or write besides the bitecs world: one per room. */
 export interface SimContext {
   readonly roomId: string;
@@ -37,6 +45,8 @@ export interface SimContext {
   readonly eidOf: Map<string, number>;
   /** participantId by entity id (sparse). */
   readonly participantOf: string[];
+  /** Order id, leader and note by entity id, for every entity with the Order component. */
+  readonly orderLabels: Map<number, OrderLabel>;
   /** (participantId, nonce) -> seq of the latest says appended with a nonce. */
   readonly nonces: NonceMemory;
   /** Inputs to apply in this tick, in arrival order. */
@@ -57,6 +67,7 @@ export const emptyResult = (tick: number): TickResult => ({
   spawned: [],
   despawned: [],
   rejected: [],
+  orders: [],
 });
 
 export const createContext = (options: SimOptions): SimContext => {
@@ -80,6 +91,7 @@ export const createContext = (options: SimOptions): SimContext => {
     components: createComponents(capacity),
     eidOf: new Map(),
     participantOf: [],
+    orderLabels: new Map(),
     nonces: seededNonces(options),
     inputs: [],
     says: [],

@@ -46,4 +46,5 @@ export const despawnParticipant = (world: World, ctx: SimContext, participantId:
   removeEntity(world, eid);
   ctx.eidOf.delete(participantId);
   ctx.participantOf[eid] = "";
+  ctx.orderLabels.delete(eid); // an agent's order leaves with it
 };

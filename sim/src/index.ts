@@ -3,11 +3,13 @@ export { createSim, type Sim } from "./sim.ts";
 export { replay } from "./replay.ts";
 export { pipeline } from "./pipeline.ts";
 export { createSimWorld } from "./world.ts";
-export { createContext, DEFAULT_CAPACITY, pairKey, type SimContext, type System } from "./context.ts";
+export { createContext, DEFAULT_CAPACITY, pairKey, type OrderLabel, type SimContext, type System } from "./context.ts";
 export { createComponents, type Components } from "./components.ts";
 export { spawnParticipant, despawnParticipant } from "./entities.ts";
 export { inputSystem } from "./systems/input.ts";
 export { movementSystem, ARRIVE_EPSILON } from "./systems/movement.ts";
+export { followSystem } from "./systems/follow.ts";
+export { arrivalSystem } from "./systems/arrival.ts";
 export { typingSystem } from "./systems/typing.ts";
 export { muteSystem } from "./systems/mute.ts";
 export { messageSystem } from "./systems/message.ts";
@@ -16,6 +18,10 @@ export type {
   AmendInput,
   AppendedMessage,
   MessageChange,
+  OrderInput,
+  OrderStatusInput,
+  OrderUpdate,
+  SimOrder,
   EntitySnapshot,
   InputLog,
   EntityView,

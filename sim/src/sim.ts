@@ -1,5 +1,6 @@
 import { hasComponent } from "bitecs";
 import { emptyResult, pairKey } from "./context.ts";
+import { orderUpdate } from "./orders.ts";
 import { pipeline } from "./pipeline.ts";
 import { rewindTick } from "./seq.ts";
 import { restoreSnapshot, takeSnapshot } from "./snapshot.ts";
@@ -7,6 +8,7 @@ import { createSimWorld } from "./world.ts";
 import type {
   InputLog,
   EntityView,
+  OrderUpdate,
   SimInput,
   SimOptions,
   SimSnapshot,
@@ -35,6 +37,8 @@ export interface Sim {
   pairSeq(a: string, b: string): number;
   has(participantId: string): boolean;
   view(participantId: string): EntityView | undefined;
+  /** An agent's current or last order (undefined: absent, or never ordered), e.g. to sync state after a restart. */
+  order(participantId: string): OrderUpdate | undefined;
   participants(): IterableIterator<string>;
   entityCount(): number;
   snapshot(): SimSnapshot;
@@ -99,6 +103,10 @@ export function createSim(options: SimOptions, snapshot?: SimSnapshot): Sim {
         muted: hasComponent(world, eid, Muted),
         moving: Target.active[eid] === 1,
       };
+    },
+    order: (participantId) => {
+      const eid = ctx.eidOf.get(participantId);
+      return eid === undefined ? undefined : orderUpdate(ctx, eid);
     },
     participants: () => ctx.eidOf.keys(),
     entityCount: () => ctx.eidOf.size,

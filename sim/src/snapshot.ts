@@ -1,12 +1,13 @@
+import { ORDER_KINDS, ORDER_STATUSES } from "@mesh/schema";
 import { addComponent, hasComponent, type World } from "bitecs";
 import type { SimContext } from "./context.ts";
 import { spawnParticipant } from "./entities.ts";
+import { kindCode, statusCode } from "./orders.ts";
 import type { EntitySnapshot, SimSnapshot } from "./types.ts";
 
 /** The world as plain data, entities sorted by participantId so equal worlds give equal snapshots. */
 export const takeSnapshot = (world: World, ctx: SimContext): SimSnapshot => {
-  const { Position, Velocity, Heading, Target, Presence, Typing, Muted, Agent, Owner, Order } =
-    ctx.components;
+  const { Position, Velocity, Heading, Target, Presence, Typing, Muted, Agent, Order } = ctx.components;
   const ids = [...ctx.eidOf.keys()].sort(byCodeUnits);
   const entities = ids.map((participantId): EntitySnapshot => {
     const eid = ctx.eidOf.get(participantId) as number;
@@ -21,15 +22,17 @@ export const takeSnapshot = (world: World, ctx: SimContext): SimSnapshot => {
     };
     if (hasComponent(world, eid, Muted)) entity.muted = { untilTick: Muted.untilTick[eid] };
     if (hasComponent(world, eid, Agent)) entity.agent = { kind: Agent.kind[eid] };
-    if (hasComponent(world, eid, Owner)) {
-      entity.owner = { participantId: ctx.participantOf[Owner.eid[eid]] ?? "" };
-    }
-    if (hasComponent(world, eid, Order)) {
+    const label = ctx.orderLabels.get(eid);
+    if (label !== undefined) {
       entity.order = {
-        kind: Order.kind[eid],
+        id: label.id,
+        kind: ORDER_KINDS[Order.kind[eid]],
+        status: ORDER_STATUSES[Order.status[eid]],
         x: Order.x[eid],
         z: Order.z[eid],
-        targetParticipantId: ctx.participantOf[Order.targetEid[eid]] ?? "",
+        targetParticipantId: label.targetId,
+        distance: Order.distance[eid],
+        note: label.note,
       };
     }
     return entity;
@@ -54,7 +57,7 @@ export const restoreSnapshot = (world: World, ctx: SimContext, snapshot: SimSnap
   for (const [pair, seq] of snapshot.pairSeqs ?? []) ctx.pairSeqs.set(pair, seq);
   ctx.mutes.clear();
   for (const [participantId, until] of snapshot.mutes ?? []) ctx.mutes.set(participantId, until);
-  const { Position, Velocity, Heading, Target, Presence, Typing, Muted, Agent, Owner, Order } =
+  const { Position, Velocity, Heading, Target, Presence, Typing, Muted, Agent, Order, Following, MovingTo } =
     ctx.components;
   for (const e of snapshot.entities) {
     const spawned = spawnParticipant(world, ctx, e.participantId, e.position.x, e.position.z);
@@ -84,17 +87,20 @@ export const restoreSnapshot = (world: World, ctx: SimContext, snapshot: SimSnap
   // References between entities resolve once every entity has its new id.
   for (const e of snapshot.entities) {
     const eid = ctx.eidOf.get(e.participantId) as number;
-    if (e.owner) {
-      Owner.eid[eid] = ctx.eidOf.get(e.owner.participantId) ?? 0;
-      addComponent(world, eid, Owner);
-    }
-    if (e.order) {
-      Order.kind[eid] = e.order.kind;
-      Order.x[eid] = e.order.x;
-      Order.z[eid] = e.order.z;
-      Order.targetEid[eid] = ctx.eidOf.get(e.order.targetParticipantId) ?? 0;
-      addComponent(world, eid, Order);
-    }
+    const order = e.order;
+    if (order === undefined) continue;
+    Order.kind[eid] = kindCode(order.kind);
+    Order.status[eid] = statusCode(order.status);
+    Order.x[eid] = order.x;
+    Order.z[eid] = order.z;
+    // A leader no longer here resolves to 0, which the follow system treats as gone.
+    Order.targetEid[eid] = ctx.eidOf.get(order.targetParticipantId) ?? 0;
+    Order.distance[eid] = order.distance;
+    ctx.orderLabels.set(eid, { id: order.id, targetId: order.targetParticipantId, note: order.note });
+    addComponent(world, eid, Order);
+    // The tags are derived: an active move_to or follow is one the world is carrying out.
+    if (order.status === "active" && order.kind === "move_to") addComponent(world, eid, MovingTo);
+    if (order.status === "active" && order.kind === "follow") addComponent(world, eid, Following);
   }
   ctx.nonces.clear();
   const oldestFirst = [...snapshot.nonces].sort((a, b) => a[2] - b[2]);

@@ -1,4 +1,4 @@
-import type { AttachmentData, MeshError, MessageData, TrustLevel } from "@mesh/schema";
+import type { AttachmentData, MeshError, MessageData, OrderKind, OrderStatus, TrustLevel } from "@mesh/schema";
 
 export interface SimOptions {
   roomId: string;
@@ -21,7 +21,8 @@ export interface SimOptions {
 }
 
 export type SimInput =
-  | { kind: "join"; participantId: string; x: number; z: number }
+  /** `agent`: the participant is a bot, which obeys `order` inputs (who may command it is the server's rule). */
+  | { kind: "join"; participantId: string; x: number; z: number; agent?: boolean }
   | { kind: "leave"; participantId: string }
   | { kind: "move"; participantId: string; x: number; z: number }
   | { kind: "typing"; participantId: string; on: boolean }
@@ -41,7 +42,43 @@ export type SimInput =
       /** For a DM: the highest seq the pair has stored (the world numbers on from what it knows, if more). */
       pairBase?: number;
     }
-  | { kind: "amend"; participantId: string; messageId: string; change: MessageChange };
+  | { kind: "amend"; participantId: string; messageId: string; change: MessageChange }
+  /** `participantId` gave the order (the server checked they may); each present agent in `agents` takes it. */
+  | { kind: "order"; participantId: string; orderId: string; agents: string[]; order: SimOrder }
+  /** A bot (`participantId`) reports on its current order; its note is at most MAX_ORDER_NOTE_LENGTH. */
+  | {
+      kind: "order_status";
+      participantId: string;
+      orderId: string;
+      status: "active" | "done" | "failed";
+      note: string;
+    };
+
+/** What an order asks; say and task carry no text here (the server keeps and sends it). */
+export type SimOrder =
+  | { kind: "move_to"; x: number; z: number }
+  | { kind: "follow"; targetId: string; distance: number }
+  | { kind: "stop" }
+  | { kind: "say" }
+  | { kind: "task" };
+
+export type OrderInput = Extract<SimInput, { kind: "order" }>;
+export type OrderStatusInput = Extract<SimInput, { kind: "order_status" }>;
+
+/**
+ * One agent's order as it stands after a change. `x`/`z`: a move_to's point for this agent (its
+ * place in the group's formation), else 0; `targetId`: a follow's leader, else "".
+ */
+export interface OrderUpdate {
+  agentId: string;
+  id: string;
+  kind: OrderKind;
+  status: OrderStatus;
+  targetId: string;
+  x: number;
+  z: number;
+  note: string;
+}
 
 /** A change to a stored message, applied in arrival order after the tick (the world does not hold message text). */
 export type MessageChange =
@@ -71,6 +108,8 @@ export interface TickResult {
   despawned: string[];
   /** Inputs the world could not apply (a join into a full room, a say while muted), with why. */
   rejected: { input: SimInput; error: MeshError }[];
+  /** Every change of an agent's order in this tick, in the order it happened. */
+  orders: OrderUpdate[];
 }
 
 /** One participant's components as the room reads them after a step. */
@@ -101,8 +140,17 @@ export interface EntitySnapshot {
   typing: { on: boolean; expiresAtTick: number };
   muted?: { untilTick: number };
   agent?: { kind: number };
-  owner?: { participantId: string };
-  order?: { kind: number; x: number; z: number; targetParticipantId: string };
+  /** The agent's current or last order (x, z and distance as float32 values). */
+  order?: {
+    id: string;
+    kind: OrderKind;
+    status: OrderStatus;
+    x: number;
+    z: number;
+    targetParticipantId: string;
+    distance: number;
+    note: string;
+  };
 }
 
 /** Plain JSON-able state after a step: restoring it and replaying the same inputs gives the same state. */

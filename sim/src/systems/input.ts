@@ -3,23 +3,25 @@ import { addComponent, hasComponent, removeComponent, type World } from "bitecs"
 import { clampTo } from "../bounds.ts";
 import type { SimContext } from "../context.ts";
 import { spawnParticipant } from "../entities.ts";
+import { applyOrder, applyOrderStatus, cancelCarriedOrder } from "../order-inputs.ts";
 import type { SimInput } from "../types.ts";
 
 const TYPING_TICKS = Math.ceil(TYPING_TIMEOUT_MS / TICK_MS);
 
-/** Applies this tick's queued inputs in arrival order; says go on to the message system. */
+/** Applies this tick's queued inputs in arrival order; says go on to the message system, orders start here. */
 export const inputSystem = (world: World, ctx: SimContext): void => {
   const inputs = ctx.inputs;
   for (let i = 0; i < inputs.length; i++) applyInput(world, ctx, inputs[i]);
 };
 
 const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
-  const { Target, Presence, Typing, Muted } = ctx.components;
+  const { Target, Presence, Typing, Muted, Agent } = ctx.components;
   const eid = ctx.eidOf.get(input.participantId);
   switch (input.kind) {
     case "join": {
       if (eid !== undefined) {
         Presence.online[eid] = 1; // a reconnect: keep where the participant stood
+        if (input.agent && !hasComponent(world, eid, Agent)) addComponent(world, eid, Agent);
         return;
       }
       const spawned = spawnParticipant(world, ctx, input.participantId, input.x, input.z);
@@ -28,6 +30,10 @@ const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
         return;
       }
       ctx.joined.add(input.participantId);
+      if (input.agent) {
+        Agent.kind[spawned.value] = 0;
+        addComponent(world, spawned.value, Agent);
+      }
       const mutedUntil = ctx.mutes.get(input.participantId) ?? 0;
       // A mute in force shows from the first tick of a (re)join.
       if (mutedUntil > ctx.tick) {
@@ -43,6 +49,7 @@ const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
       return;
     case "move":
       if (eid === undefined) return;
+      cancelCarriedOrder(world, ctx, eid);
       Target.x[eid] = clampTo(input.x, ctx.width);
       Target.z[eid] = clampTo(input.z, ctx.depth);
       Target.active[eid] = 1;
@@ -77,6 +84,12 @@ const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
       return;
     case "amend":
       ctx.result.amended.push(input);
+      return;
+    case "order":
+      applyOrder(world, ctx, input);
+      return;
+    case "order_status":
+      applyOrderStatus(world, ctx, input);
       return;
     default: {
       const unknown: never = input;
