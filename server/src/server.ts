@@ -6,11 +6,14 @@ import { matchMaker, Server } from "@colyseus/core";
 import { Encoder } from "@colyseus/schema";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { WebSocket as NodeWebSocket } from "ws";
-import { openDatabase } from "@mesh/persistence";
+import { type BotEventRetention, DEFAULT_BOT_EVENT_RETENTION, openDatabase } from "@mesh/persistence";
 import { CloseCode, DEFAULT_ROOM_ID, DEFAULT_ROOM_SIZE, MAX_FRAME_BYTES, ROOM_TYPE } from "@mesh/schema";
 import { loadOrCreateSecret } from "./auth/keys.ts";
 import { TokenService } from "./auth/tokens.ts";
+import { type BridgeSettings, BridgeWorker, DEFAULT_BRIDGE_SETTINGS } from "./bots/bridge.ts";
+import { BotEvents } from "./bots/events.ts";
 import { BotController, botMeshUrl, createBotRuntime } from "./bots/controller/index.ts";
+import { wireBotPresence } from "./bots/presence.ts";
 import type { Config } from "./config.ts";
 import { Gate } from "./gate/authorize.ts";
 import { UploadStore } from "./uploads/store.ts";
@@ -95,6 +98,8 @@ const SEARCH_INDEX_ROWS = 200;
 const SEARCH_INDEX_CHARS = 16_000;
 /** How often uploads that deleted messages let go of are looked for. */
 const UPLOAD_SWEEP_MS = 5_000;
+/** How often retention drops old bot events. */
+const BOT_EVENT_PRUNE_MS = 60_000;
 /** Joins per participant: plenty for tabs and reconnects, too few to churn the matchmaker. */
 const JOINS_PER_S = 2;
 const JOIN_BURST = 20;
@@ -109,6 +114,11 @@ export interface StartOptions {
   /** How often released uploads are swept, and how long they wait first (tests shorten both). */
   uploadSweepMs?: number;
   uploadGraceMs?: number;
+  /** Webhook delivery for bridge bots (tests shorten backoff and timeouts). */
+  bridge?: Partial<BridgeSettings>;
+  /** How often, and by which rule, old bot events are dropped. */
+  botEventPruneMs?: number;
+  botEventRetention?: BotEventRetention;
 }
 
 export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
@@ -130,6 +140,13 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     });
   }
   const botRuntime = await createBotRuntime(config, log);
+  const bridge = new BridgeWorker(db, log, {
+    ...DEFAULT_BRIDGE_SETTINGS,
+    allowPrivate: config.webhookPrivate,
+    maxAttempts: config.webhookAttempts,
+    timeoutMs: config.webhookTimeoutS * 1000,
+    ...options.bridge,
+  });
   const services: Services = {
     config,
     log,
@@ -147,6 +164,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     },
     startedAt: Date.now(),
     uploads: new UploadStore(config.dataDir, config.uploadMaxBytes, (sha256) => db.uploads.countBySha(sha256) > 0),
+    botEvents: new BotEvents(db, log, () => bridge.kick()),
     controller: new BotController({
       db,
       runtime: botRuntime,
@@ -191,6 +209,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     throw error;
   }
   guardRequests(httpServer, config, log); // wraps the listeners Colyseus attached in listen()
+  wireBotPresence(services); // started bridge and polling bots are present without a socket
   await services.controller.restore(); // bots that were running before a restart come back (they need the port)
   // No room starts here: each runs from its first join or REST send until it is idle.
 
@@ -236,6 +255,17 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   }, options.uploadSweepMs ?? UPLOAD_SWEEP_MS);
   uploadSweep.unref();
 
+  // Bridge bots' webhooks are called off the ticks, a few at a time; old bot events leave by retention.
+  bridge.start();
+  const botEventPrune = setInterval(() => {
+    try {
+      db.botEvents.prune(Date.now(), options.botEventRetention ?? DEFAULT_BOT_EVENT_RETENTION);
+    } catch (error) {
+      log.warn({ err: error }, "could not prune old bot events");
+    }
+  }, options.botEventPruneMs ?? BOT_EVENT_PRUNE_MS);
+  botEventPrune.unref();
+
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${port}`;
@@ -245,6 +275,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       clearInterval(sweep);
       clearInterval(indexer);
       clearInterval(uploadSweep);
+      clearInterval(botEventPrune);
+      services.botEvents.close(); // waiting polls answer now, not after 25 s
+      await bridge.close();
       await services.controller.close(); // running stays set in the database: restore() brings them back
       await colyseus.gracefullyShutdown(false);
       db.close();

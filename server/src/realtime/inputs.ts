@@ -235,7 +235,7 @@ function command({ services, room, actor }: InputContext, agentIds: string[], or
     const agent = services.gate.actor(agentId);
     const refuse = (code: ErrorCode, message: string) => refused.push({ agentId, error: { code, message } });
     // Unknown ids, humans and other people's bots look alike: none of them is yours to command.
-    if (!agent || agent.participant.kind !== "bot" || (!anyBot && agent.participant.ownerId !== me)) {
+    if (agent?.participant.kind !== "bot" || (!anyBot && agent.participant.ownerId !== me)) {
       refuse(ErrorCode.Forbidden, `'${agentId.slice(0, 64)}' is not a bot you may command`);
     } else if (!room.isPresent(agentId)) {
       refuse(ErrorCode.NotFound, `bot '${agent.participant.name}' is not in this room`);

@@ -2,12 +2,14 @@ import { type Client, ErrorCode as ColyseusErrorCode, OnMessageException, Room, 
 import {
   ClientMessage,
   CloseCode,
+  err,
   ErrorCode,
   type ErrorPayload,
   errorRef,
   JoinErrorCode,
   MAX_SOCKETS_PER_PARTICIPANT,
   type MessageData,
+  ok,
   type PresenceStatus,
   type Result,
   type RoomData,
@@ -20,7 +22,7 @@ import type { VerifiedSession } from "../auth/tokens.ts";
 import { IdleStop } from "./idle-stop.ts";
 import { authenticateJoin, type JoinRequest, mayEnter } from "./join.ts";
 import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
-import { roomAccess } from "./room-access.ts";
+import { roomAccess, roomEntry } from "./room-access.ts";
 import { DirectViews, patchSkippingQuietViews } from "./direct-views.ts";
 import { RoomRuntime } from "./room-runtime.ts";
 import { eventLoopDelay, TickStats } from "./tick-stats.ts";
@@ -239,6 +241,30 @@ export function defineMeshRoom(services: Services) {
       return this.runtime.submit(participantId, payload);
     }
 
+    input(participantId: string, type: string, payload: unknown): Result<string | undefined> {
+      if (this.stopped) return err(ErrorCode.NotFound, "the room just stopped; send again");
+      if (!this.runtime.isPresent(participantId)) return err(ErrorCode.NotFound, `join room '${this.meshRoomId}' first (a socket, or start your bot)`);
+      const result = this.runtime.input(participantId, type, payload);
+      return result.ok ? result : { ok: false, error: result.error };
+    }
+
+    attach(participantId: string): Result<void> {
+      if (this.stopped) return err(ErrorCode.NotFound, "the room just stopped; try again");
+      const entry = roomEntry(services, participantId, this.meshRoomId, Date.now());
+      if (!entry.ok) return { ok: false, error: { code: entry.error.code, message: entry.error.message } };
+      const actor = gate.actor(participantId);
+      if (actor?.participant.kind !== "bot") return err(ErrorCode.Forbidden, "only bots are present without a socket");
+      this.idleStop.cancel();
+      this.runtime.arrive(actor, { detached: true });
+      return ok(undefined);
+    }
+
+    detach(participantId: string): void {
+      if (!this.runtime.isDetached(participantId) || this.sockets.has(participantId)) return;
+      this.runtime.depart(participantId);
+      if (!this.stopped) this.idleStop.arm();
+    }
+
     roleChanged(participantId: string, role: string): void {
       this.runtime.roleChanged(participantId, role);
     }
@@ -250,7 +276,7 @@ export function defineMeshRoom(services: Services) {
     }
 
     recheckAccess(reason = "you may no longer see this room"): void {
-      for (const participantId of [...this.sockets.keys()]) {
+      for (const participantId of [...this.sockets.keys(), ...this.runtime.detachedIds()]) {
         if (!roomAccess(services, participantId, this.meshRoomId).ok) this.removeParticipant(participantId, CloseCode.AccessRevoked, reason);
       }
     }
@@ -321,6 +347,8 @@ export function defineMeshRoom(services: Services) {
     }
 
     removeParticipant(participantId: string, code: number, reason: string): void {
+      // A socketless bot kicked, banned or out of access leaves the world at once.
+      this.detach(participantId);
       for (const [sessionId, client] of this.sockets.get(participantId) ?? []) {
         this.waiting.get(sessionId)?.reject(new Error(reason));
         if (!this.dropped.has(sessionId)) client.leave(code, reason);

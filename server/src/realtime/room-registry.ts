@@ -25,6 +25,12 @@ export interface LiveRoom {
   readonly meshRoomId: string;
   /** A REST send: through the same edge as realtime (the payload is validated there). */
   submitMessage(participantId: string, payload: unknown): Promise<Result<MessageData>>;
+  /** Any client message over REST (a socketless bot's order_status or move): the same edge as realtime. */
+  input(participantId: string, type: string, payload: unknown): Result<string | undefined>;
+  /** A started bridge or polling bot enters the room without a socket (refused like a join would be). */
+  attach(participantId: string): Result<void>;
+  /** ...and leaves it when stopped. */
+  detach(participantId: string): void;
   roleChanged(participantId: string, role: string): void;
   /** Close every socket the participant holds here, reconnection windows included (ban, lost access). */
   removeParticipant(participantId: string, code: number, reason: string): void;

@@ -175,6 +175,11 @@ export class RoomRuntime implements EdgeRoom {
     else this.detached.delete(id);
   }
 
+  /** The bots here without a socket. */
+  detachedIds(): string[] {
+    return [...this.detached];
+  }
+
   /** Whether the participant is here without a socket (a started bridge or polling bot). */
   isDetached(participantId: string): boolean {
     return this.detached.has(participantId);

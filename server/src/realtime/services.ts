@@ -1,5 +1,6 @@
 import type { AuditEntry, MeshDatabase, NewAuditEntry } from "@mesh/persistence";
 import type { TokenService } from "../auth/tokens.ts";
+import type { BotEvents } from "../bots/events.ts";
 import type { BotController } from "../bots/controller/index.ts";
 import type { Config } from "../config.ts";
 import type { Gate } from "../gate/authorize.ts";
@@ -20,6 +21,8 @@ export interface Services {
   rooms: RoomRegistry;
   /** Uploaded files by sha256 under the data folder. */
   uploads: UploadStore;
+  /** What socketless bots are told: stored, polled by cursor, delivered to bridge webhooks. */
+  botEvents: BotEvents;
   /** Runs controller-run bots (child processes or Pods) and remembers which should run. */
   controller: BotController;
   /** Per participant: every input (realtime and REST together), joins, room creation and history reads; per address: auth. */

@@ -4,9 +4,11 @@ import { CloseCode, ErrorCode, type ParticipantData, roomIdSchema, usernameSchem
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { newBotToken } from "../../auth/tokens.ts";
+import type { BotRunStatus } from "../../bots/controller/index.ts";
 import { REFERENCE_BOT_NAMES } from "../../bots/programs.ts";
 import { skillFor } from "../../bots/skill.ts";
 import type { Actor } from "../../gate/authorize.ts";
+import { roomAccess } from "../../realtime/room-access.ts";
 import type { Services } from "../../realtime/services.ts";
 import { authOf, rateLimited, requireSession } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
@@ -45,6 +47,8 @@ const createBotBody = z
     path: ["program"],
   });
 
+const inputBody = z.strictObject({ type: z.string().min(1).max(64), payload: z.unknown() });
+
 /** A bot as its owner sees it (never its token or webhook secret). */
 export interface BotView {
   id: string;
@@ -56,6 +60,8 @@ export interface BotView {
   webhookUrl: string;
   rooms: string[];
   running: boolean;
+  /** What the controller sees now: running, backoff, crash_looping, stopped… */
+  status: BotRunStatus;
   createdAt: number;
 }
 
@@ -72,7 +78,7 @@ export function botRoutes(services: Services): Router {
     const user = db.users.get(record.id);
     if (!user) return undefined;
     const { id, name, role, ownerId, createdAt } = user;
-    return { id, name, role, ownerId, mode: record.mode, program: record.program, webhookUrl: record.webhookUrl, rooms: record.rooms, running: record.running, createdAt };
+    return { id, name, role, ownerId, mode: record.mode, program: record.program, webhookUrl: record.webhookUrl, rooms: record.rooms, running: record.running, status: services.controller.status(id), createdAt };
   };
 
   /** The bot named by `:id`, if the caller may manage it; answers 404/403 otherwise. */
@@ -206,10 +212,53 @@ export function botRoutes(services: Services): Router {
     res.json({ ok: true, closedSockets: closed });
   });
 
-  router.delete("/api/bots/:id", session, (req, res) => {
+  // Start and stop: a reference program runs under the controller; a bridge or polling bot is
+  // present in its rooms without a socket while started. Either way it comes back after a restart.
+  router.post("/api/bots/:id/start", session, async (req, res) => {
+    const found = managed(req, res);
+    if (!found) return;
+    const started = await services.controller.start(found.record.id);
+    if (!started.ok) return sendResult(res, started);
+    services.audit({ actorId: authOf(res).userId, action: "bot.start", target: found.record.id, detail: { state: started.value.state } });
+    res.json({ status: started.value });
+  });
+
+  router.post("/api/bots/:id/stop", session, async (req, res) => {
+    const found = managed(req, res);
+    if (!found) return;
+    const stopped = await services.controller.stop(found.record.id);
+    if (!stopped.ok) return sendResult(res, stopped);
+    services.audit({ actorId: authOf(res).userId, action: "bot.stop", target: found.record.id, detail: {} });
+    res.json({ status: stopped.value });
+  });
+
+  router.get("/api/bots/:id/logs", session, (req, res) => {
+    const found = managed(req, res);
+    if (!found) return;
+    const limit = Math.min(1000, Math.max(1, Number(req.query.limit) || 200));
+    res.json({ status: services.controller.status(found.record.id), logs: services.controller.logs(found.record.id, limit) });
+  });
+
+  // Any client message over REST, through the same edge as realtime (rate limit → validate →
+  // authorize → decide): how a socketless bot reports on orders, moves or reacts.
+  router.post("/api/rooms/:id/input", session, (req, res) => {
+    const me = authOf(res).userId;
+    const body = parseOr400(res, inputBody, req.body);
+    if (!body) return;
+    const access = roomAccess(services, me, req.params.id as string);
+    if (!access.ok) return sendResult(res, access);
+    const room = services.rooms.get(access.value.id);
+    if (!room) return sendError(res, ErrorCode.NotFound, `join room '${access.value.id}' first (a socket, or start your bot)`);
+    const accepted = room.input(me, body.type, body.payload);
+    if (!accepted.ok) return sendResult(res, accepted);
+    res.status(202).json({ ok: true });
+  });
+
+  router.delete("/api/bots/:id", session, async (req, res) => {
     const found = managed(req, res);
     if (!found) return;
     const botId = found.record.id;
+    await services.controller.stop(botId);
     const closed = revokeAll(botId);
     db.users.delete(botId);
     services.audit({ actorId: authOf(res).userId, action: "bot.delete", target: botId, detail: { sockets: closed } });
