@@ -22,13 +22,16 @@ export const SETTINGS = [
   { env: "MESH_AWAY_S", default: "300", help: "seconds without any input after which a participant shows as away" },
   { env: "MESH_ROOM_IDLE_S", default: "30", help: "seconds an empty room keeps running before it stops (it reopens on the next join or send)" },
   { env: "MESH_UPLOAD_MAX_BYTES", default: "26214400", help: "largest file one upload may carry, in bytes (25 MB)" },
-  { env: "MESH_BOTS_PER_MEMBER", default: "10", help: "bots one participant may own (the mesh owner is exempt)" },
   { env: "MESH_BOT_RUNTIME", default: "process", help: "where the bot controller runs bots: process (child processes) or kubernetes (one Pod each)" },
   { env: "MESH_BOT_MEMORY_MB", default: "256", help: "memory one controller-run bot may use, in MB (killed and restarted above it)" },
   { env: "MESH_BOT_PROGRAMS_DIR", default: "", help: "folder of the programs the controller runs (empty: bots/examples)" },
   { env: "MESH_BOT_URL", default: "", help: "URL controller-run bots reach the server at (empty: this server's loopback address)" },
   { env: "MESH_BOT_IMAGE", default: "the-mesh:latest", help: "container image of bot Pods (kubernetes runtime)" },
   { env: "MESH_K8S_NAMESPACE", default: "mesh-bots", help: "namespace of bot Pods and their Secrets (kubernetes runtime)" },
+  { env: "MESH_BOTS_PER_MEMBER", default: "10", help: "bots one participant may own (the mesh owner is exempt)" },
+  { env: "MESH_WEBHOOK_PRIVATE", default: "true", help: "bridge bots' webhooks may point at loopback and private addresses (false on a public mesh: no requests into your network)" },
+  { env: "MESH_WEBHOOK_ATTEMPTS", default: "8", help: "tries per event to a bridge bot's webhook (backoff 1 s, 2 s, 4 s … 60 s) before it is a dead letter" },
+  { env: "MESH_WEBHOOK_TIMEOUT_S", default: "5", help: "seconds a bridge bot's webhook has to answer one delivery" },
 ] as const;
 
 export interface Config {
@@ -56,6 +59,10 @@ export interface Config {
   /** Largest file one upload may carry; a bigger one is cut off mid-stream with 413. */
   uploadMaxBytes: number;
   botsPerMember: number;
+  /** Webhooks may point at loopback and private addresses (self-hosting); false refuses them. */
+  webhookPrivate: boolean;
+  webhookAttempts: number;
+  webhookTimeoutS: number;
   botRuntime: "process" | "kubernetes";
   botMemoryMb: number;
   /** Absolute, or "" for the repository's bots/examples. */
@@ -126,6 +133,9 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     awayS: int("MESH_AWAY_S", 1, 7 * 24 * 3600),
     uploadMaxBytes: int("MESH_UPLOAD_MAX_BYTES", 1, 4 * 1024 ** 3),
     botsPerMember: int("MESH_BOTS_PER_MEMBER", 0, 100_000),
+    webhookPrivate: bool("MESH_WEBHOOK_PRIVATE"),
+    webhookAttempts: int("MESH_WEBHOOK_ATTEMPTS", 1, 100),
+    webhookTimeoutS: int("MESH_WEBHOOK_TIMEOUT_S", 1, 60),
     botRuntime: botRuntime as Config["botRuntime"],
     botMemoryMb: int("MESH_BOT_MEMORY_MB", 64, 64 * 1024),
     botProgramsDir: botProgramsDir && path.resolve(botProgramsDir),

@@ -10,6 +10,7 @@ import { botRoutes } from "./routes/bots.ts";
 import { conversationRoutes } from "./routes/conversation.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { participantRoutes } from "./routes/participants.ts";
+import { pollRoutes } from "./routes/poll.ts";
 import { roleRoutes } from "./routes/roles.ts";
 import { roomMemberRoutes } from "./routes/room-members.ts";
 import { roomRoutes } from "./routes/rooms.ts";
@@ -40,7 +41,7 @@ export function configureApp(app: Application, services: Services): void {
     next();
   });
   app.use(express.json({ limit: MAX_FRAME_BYTES }));
-  const routers = [healthRoutes, authRoutes, roomRoutes, conversationRoutes, roomMemberRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes, uploadRoutes, botRoutes];
+  const routers = [healthRoutes, authRoutes, roomRoutes, conversationRoutes, roomMemberRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes, uploadRoutes, botRoutes, pollRoutes];
   for (const routes of routers) app.use(routes(services));
   app.use("/api", (req, res) => sendError(res, ErrorCode.NotFound, `no route ${req.method} ${req.originalUrl}`));
   app.use(express.static(PUBLIC_DIR, { index: "index.html" }));

@@ -1,0 +1,174 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { BotEvent } from "@mesh/schema";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger, loadConfig, startServer } from "../src/index.ts";
+import { registerUser, startTestServer, type TestServer } from "./harness.ts";
+
+interface PollReply {
+  status: number;
+  body: { events: BotEvent[]; cursor: number; missed: boolean } & { error?: { code: string; message: string } };
+}
+
+/** POST /api/poll as `token`. */
+async function poll(url: string, token: string, body: unknown, signal?: AbortSignal): Promise<PollReply> {
+  const res = await fetch(`${url}/api/poll`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Register a bot owned by `ownerToken` over REST; returns its id and token. */
+async function createBot(url: string, ownerToken: string, body: Record<string, unknown>): Promise<{ id: string; token: string }> {
+  const res = await fetch(`${url}/api/bots`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ownerToken}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const created = (await res.json()) as { bot: { id: string }; token: string };
+  expect(res.status, JSON.stringify(created)).toBe(201);
+  return { id: created.bot.id, token: created.token };
+}
+
+const texts = (events: BotEvent[]) => events.map((e) => (e.data as { text: string }).text);
+
+describe("REST polling for bots without a socket", () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it("returns exactly the events after the cursor, once each, in order, and only the bot's own", async () => {
+    server = await startTestServer();
+    const owner = await registerUser(server.url, "poll_owner");
+    const bot = await createBot(server.url, owner.token, { name: "poller", mode: "polling" });
+    const other = await createBot(server.url, owner.token, { name: "poller2", mode: "polling" });
+    const events = server.services.botEvents;
+    for (let i = 1; i <= 5; i++) {
+      events.publish(bot.id, "message", "lobby", { text: `m${i}` });
+      events.publish(other.id, "message", "lobby", { text: `other${i}` });
+    }
+    events.flush();
+
+    const first = await poll(server.url, bot.token, { limit: 3 });
+    expect(first.status).toBe(200);
+    expect(texts(first.body.events)).toEqual(["m1", "m2", "m3"]);
+    expect(first.body.events[0]).toMatchObject({ type: "message", roomId: "lobby" });
+    expect(first.body.cursor).toBe(first.body.events[2].id);
+    expect(first.body.missed).toBe(false);
+    const second = await poll(server.url, bot.token, { cursor: first.body.cursor });
+    expect(texts(second.body.events)).toEqual(["m4", "m5"]);
+    const none = await poll(server.url, bot.token, { cursor: second.body.cursor });
+    expect(none.body).toEqual({ events: [], cursor: second.body.cursor, missed: false });
+    // Asking again from an older cursor gives the same events again: the bot owns its cursor.
+    expect(texts((await poll(server.url, bot.token, { cursor: first.body.cursor })).body.events)).toEqual(["m4", "m5"]);
+    expect(texts((await poll(server.url, other.token, {})).body.events)).toEqual(["other1", "other2", "other3", "other4", "other5"]);
+  });
+
+  it("long-polls: waits for the next event and answers as soon as it is published", async () => {
+    server = await startTestServer();
+    const owner = await registerUser(server.url, "wait_owner");
+    const bot = await createBot(server.url, owner.token, { name: "waiter", mode: "polling" });
+    const empty = await poll(server.url, bot.token, { cursor: 0 });
+    expect(empty.body.events).toEqual([]);
+
+    const started = Date.now();
+    const waiting = poll(server.url, bot.token, { cursor: 0, waitS: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.services.botEvents.waitingPolls).toBe(1);
+    server.services.botEvents.publish(bot.id, "join", "lobby", { text: "arrived" });
+    const woken = await waiting;
+    const tookMs = Date.now() - started;
+    expect(texts(woken.body.events)).toEqual(["arrived"]);
+    expect(tookMs).toBeGreaterThanOrEqual(300);
+    expect(tookMs).toBeLessThan(3000); // woken by the publish, not by the 10 s wait
+    expect(server.services.botEvents.waitingPolls).toBe(0);
+
+    // Nothing published: the poll answers empty when its wait is up, keeping the cursor.
+    const quiet = Date.now();
+    const timedOut = await poll(server.url, bot.token, { cursor: woken.body.cursor, waitS: 0.4 });
+    expect(timedOut.body).toEqual({ events: [], cursor: woken.body.cursor, missed: false });
+    expect(Date.now() - quiet).toBeGreaterThanOrEqual(350);
+  });
+
+  it("caps the polls one bot holds open, and a client that goes away releases its place", async () => {
+    server = await startTestServer();
+    const owner = await registerUser(server.url, "cap_owner");
+    const bot = await createBot(server.url, owner.token, { name: "greedy", mode: "polling" });
+    const aborts = Array.from({ length: 4 }, () => new AbortController());
+    const held = aborts.map((a) => poll(server!.url, bot.token, { waitS: 20 }, a.signal).catch(() => undefined));
+    const deadline = Date.now() + 3000;
+    while (server.services.botEvents.waitingPolls < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(server.services.botEvents.waitingPolls).toBe(4);
+    const fifth = await poll(server.url, bot.token, { waitS: 20 });
+    expect(fifth.status).toBe(429);
+    expect(fifth.body.error?.message).toMatch(/at most 4 polls/);
+
+    for (const a of aborts) a.abort();
+    await Promise.all(held);
+    const released = Date.now() + 3000;
+    while (server.services.botEvents.waitingPolls > 0 && Date.now() < released) await new Promise((r) => setTimeout(r, 20));
+    expect(server.services.botEvents.waitingPolls).toBe(0);
+    expect((await poll(server.url, bot.token, { waitS: 0 })).status).toBe(200);
+  });
+
+  it("refuses people, channel bots, missing tokens and bad bodies, each with a clear answer", async () => {
+    server = await startTestServer();
+    const owner = await registerUser(server.url, "refuse_owner");
+    const channel = await createBot(server.url, owner.token, { name: "socketbot" });
+    const polling = await createBot(server.url, owner.token, { name: "restbot", mode: "polling" });
+
+    const human = await poll(server.url, owner.token, {});
+    expect(human.status).toBe(403);
+    expect(human.body.error?.message).toMatch(/only bots poll/);
+    const socket = await poll(server.url, channel.token, {});
+    expect(socket.status).toBe(403);
+    expect(socket.body.error?.message).toMatch(/channel bot/);
+    expect((await poll(server.url, "mesh_bot_nope", {})).status).toBe(401);
+    for (const bad of [{ cursor: -1 }, { cursor: 1.5 }, { limit: 0 }, { limit: 501 }, { waitS: 26 }, { cursor: "1" }, { since: 1 }, []]) {
+      const reply = await poll(server.url, polling.token, bad);
+      expect(reply.status, JSON.stringify(bad)).toBe(400);
+      expect(reply.body.error?.code).toBe("bad_input");
+    }
+    // A body-less POST is a poll with every default.
+    const bare = await fetch(`${server.url}/api/poll`, { method: "POST", headers: { authorization: `Bearer ${polling.token}` } });
+    expect(bare.status).toBe(200);
+  });
+
+  it("gives exactly the events missed across a server restart: they are stored, not held in memory", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-poll-"));
+    const loaded = loadConfig({ PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: dataDir, LOG_LEVEL: "silent" });
+    if (!loaded.ok) throw new Error(loaded.errors.join("; "));
+    const start = () => startServer(loaded.value, createLogger("silent"));
+    try {
+      const first = await start();
+      const owner = await registerUser(first.url, "restart_owner");
+      const bot = await createBot(first.url, owner.token, { name: "survivor", mode: "polling" });
+      for (const text of ["a", "b", "c"]) first.services.botEvents.publish(bot.id, "message", "lobby", { text });
+      first.services.botEvents.flush();
+      const seen = await poll(first.url, bot.token, { limit: 2 });
+      expect(texts(seen.body.events)).toEqual(["a", "b"]);
+      for (const text of ["d", "e"]) first.services.botEvents.publish(bot.id, "message", "lobby", { text });
+      await first.close(); // "d" and "e" still queued in memory are stored on the way down
+
+      const second = await start();
+      try {
+        second.services.botEvents.publish(bot.id, "message", "lobby", { text: "f" });
+        const missed = await poll(second.url, bot.token, { cursor: seen.body.cursor });
+        expect(texts(missed.body.events)).toEqual(["c", "d", "e", "f"]);
+        const ids = missed.body.events.map((e) => e.id);
+        expect(ids).toEqual([...ids].sort((x, y) => x - y));
+        expect((await poll(second.url, bot.token, { cursor: missed.body.cursor })).body.events).toEqual([]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
