@@ -153,7 +153,7 @@ describe("process runtime", () => {
     expect(lines.reduce((sum, l) => sum + Buffer.byteLength(l.text), 0)).toBeLessThanOrEqual(limits.maxBytes);
     expect(lines.some((l) => l.text.endsWith("…[cut]"))).toBe(true);
     expect(lines.some((l) => l.stream === "controller" && l.text.includes("output paused"))).toBe(true);
-    expect(worstLagMs).toBeLessThan(250);
+    expect(worstLagMs).toBeLessThan(500); // a loop held by the flood would lag by seconds
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
     expect(bots.status("bot-flood").state).toBe("running");
   });
