@@ -3,8 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import type { BotEvent } from "@mesh/schema";
 import { afterEach, describe, expect, it } from "vitest";
+import { connect } from "@mesh/bots";
 import { createLogger, loadConfig, startServer } from "../src/index.ts";
-import { registerUser, startTestServer, type TestServer } from "./harness.ts";
+import { killProcess, runServerProcess, stopProcess } from "./child-server.ts";
+import { registerUser, startTestServer, type TestServer, waitFor } from "./harness.ts";
 
 interface PollReply {
   status: number;
@@ -35,6 +37,29 @@ async function createBot(url: string, ownerToken: string, body: Record<string, u
 }
 
 const texts = (events: BotEvent[]) => events.map((e) => (e.data as { text: string }).text);
+
+async function rest(url: string, token: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** Long-poll from `cursor` until the bot has seen room messages with all of `wanted`; returns every event seen and the cursor. */
+async function pollUntil(url: string, token: string, cursor: number, wanted: string[]): Promise<{ events: BotEvent[]; cursor: number }> {
+  const events: BotEvent[] = [];
+  const deadline = Date.now() + 10_000;
+  while (!wanted.every((text) => texts(events.filter((e) => e.type === "message")).includes(text))) {
+    if (Date.now() > deadline) throw new Error(`bot saw only ${JSON.stringify(events)}`);
+    const reply = await poll(url, token, { cursor, waitS: 5 });
+    expect(reply.status).toBe(200);
+    events.push(...reply.body.events);
+    cursor = reply.body.cursor;
+  }
+  return { events, cursor };
+}
 
 describe("REST polling for bots without a socket", () => {
   let server: TestServer | undefined;
@@ -168,6 +193,69 @@ describe("REST polling for bots without a socket", () => {
         await second.close();
       }
     } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("end to end: a polling bot registered and started hears a person in its room and answers over REST", async () => {
+    server = await startTestServer();
+    const owner = await registerUser(server.url, "e2e_owner");
+    const person = await registerUser(server.url, "e2e_person");
+    const room = await person.client.join("lobby");
+    const bot = await createBot(server.url, owner.token, { name: "e2e_poller", mode: "polling" });
+    expect((await rest(server.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
+    await waitFor("the bot present in the lobby", () => room.participant(bot.id));
+
+    room.send("hello bot");
+    const heard = await pollUntil(server.url, bot.token, 0, ["hello bot"]);
+    const said = heard.events.find((e) => e.type === "message");
+    expect(said).toMatchObject({ roomId: "lobby", data: { authorId: person.participant.id, text: "hello bot" } });
+
+    expect((await rest(server.url, bot.token, "POST", "/api/rooms/lobby/messages", { text: "hello person" })).status).toBe(201);
+    await waitFor("the bot's answer in the room", () => room.messages().find((m) => m.authorId === bot.id && m.text === "hello person"));
+    room.send("thanks");
+    // The next poll carries on after the cursor: the new message only, not the bot's own answer.
+    const next = await pollUntil(server.url, bot.token, heard.cursor, ["thanks"]);
+    expect(texts(next.events.filter((e) => e.type === "message"))).toEqual(["thanks"]);
+    await room.leave();
+  });
+
+  it("across a real server process restart, a polling bot gets exactly the messages it missed, in order", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-poll-process-"));
+    const run = async () => {
+      const child = runServerProcess({ MESH_DATA_DIR: dataDir });
+      await child.ready;
+      return child;
+    };
+    let child = await run();
+    try {
+      const owner = await registerUser(child.url, "process_owner");
+      const bot = await createBot(child.url, owner.token, { name: "process_poller", mode: "polling" });
+      expect((await rest(child.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
+      const say = async (text: string) => expect((await rest(child.url, owner.token, "POST", "/api/rooms/lobby/messages", { text })).status).toBe(201);
+      await say("before 1");
+      const seen = await pollUntil(child.url, bot.token, 0, ["before 1"]);
+      await say("before 2"); // the bot is not polling now
+      await say("before 3");
+      expect(await stopProcess(child)).toBe(0);
+
+      child = await run();
+      // Started bots come back with the server: wait until it is in the lobby again, then talk.
+      const watcher = connect({ url: child.url, token: owner.token });
+      const room = await watcher.join("lobby");
+      await waitFor("the bot back in the lobby", () => room.participant(bot.id), 10_000);
+      await say("after 1");
+      const missed = await pollUntil(child.url, bot.token, seen.cursor, ["before 2", "before 3", "after 1"]);
+      expect(texts(missed.events.filter((e) => e.type === "message"))).toEqual(["before 2", "before 3", "after 1"]);
+      const ids = missed.events.map((e) => e.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+      expect(Math.min(...ids)).toBeGreaterThan(seen.cursor);
+      expect((await poll(child.url, bot.token, { cursor: missed.cursor })).body.events).toEqual([]);
+      await room.leave();
+      expect(await stopProcess(child)).toBe(0);
+    } finally {
+      await killProcess(child);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
