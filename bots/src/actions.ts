@@ -1,7 +1,7 @@
-import { ClientMessage, type MessageData } from "@mesh/schema";
+import { ClientMessage, type MessageData, type OrderPayload, type REPORTABLE_ORDER_STATUSES } from "@mesh/schema";
 import { counterpartOf } from "./direct-feeds.ts";
 import { threadOf } from "./messages.ts";
-import type { SendPayload } from "./pending.ts";
+import { MeshSendError, type SendPayload } from "./pending.ts";
 
 export interface SendOptions {
   /** Reply in this thread (the id of its root message). */
@@ -13,6 +13,9 @@ export interface SendOptions {
 }
 
 export type DirectSendOptions = Omit<SendOptions, "threadId">;
+
+/** What a bot may say about its order with `order_status` (pending is the world's to set). */
+export type ReportedOrderStatus = (typeof REPORTABLE_ORDER_STATUSES)[number];
 
 /**
  * What a participant can do in a room, each one client message (SPEC §3). Outcomes come back
@@ -89,6 +92,16 @@ export abstract class RoomActions {
     this.transmit(ClientMessage.Typing, { on });
   }
 
+  /** Order agents (bots you own, or may command): the world carries out move_to, follow, stop and say; a bot does a task. */
+  command(agentIds: string[], order: OrderPayload): void {
+    this.transmit(ClientMessage.Command, { agentIds, order });
+  }
+
+  /** A bot's word on its order: `active` when it takes a task up, then `done` or `failed`, with an optional note. */
+  reportOrder(orderId: string, status: ReportedOrderStatus, note?: string): void {
+    this.transmit(ClientMessage.OrderStatus, note === undefined ? { orderId, status } : { orderId, status, note });
+  }
+
   kick(participantId: string): void {
     this.transmit(ClientMessage.Kick, { participantId });
   }
@@ -125,7 +138,7 @@ export abstract class RoomActions {
 
 function withTimeout<T>({ nonce, stored }: { nonce: string; stored: Promise<T> }, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`message ${nonce} not seen within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => reject(new MeshSendError("timeout", `message ${nonce} not seen within ${timeoutMs} ms`, nonce)), timeoutMs);
     stored.then(
       (value) => {
         clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
-import { JoinErrorCode, PROTOCOL_VERSION, ROOM_TYPE, RoomState } from "@mesh/schema";
+import { JoinErrorCode, PROTOCOL_VERSION, type ParticipantData, ROOM_TYPE, RoomState } from "@mesh/schema";
 import { MeshRest, MeshRestError } from "./rest.ts";
 import { type JoinOptions, MeshRoom } from "./room.ts";
 
@@ -29,7 +29,7 @@ export class MeshJoinError extends Error {
 export class MeshClient {
   readonly rest: MeshRest;
   private readonly colyseus: Client;
-  private participantId?: string;
+  private whoami?: Promise<ParticipantData>;
 
   constructor(readonly options: ConnectOptions) {
     this.rest = new MeshRest(options.url, options.token);
@@ -38,8 +38,18 @@ export class MeshClient {
 
   /** Who this token belongs to (fetched once). */
   async me(): Promise<string> {
-    this.participantId ??= (await this.rest.me()).participant.id;
-    return this.participantId;
+    return (await this.identity()).id;
+  }
+
+  /** This token's participant: id, name, kind, owner (fetched once; a failed fetch is tried again next time). */
+  identity(): Promise<ParticipantData> {
+    if (!this.whoami) {
+      this.whoami = this.rest.me().then((me) => me.participant);
+      this.whoami.catch(() => {
+        this.whoami = undefined;
+      });
+    }
+    return this.whoami;
   }
 
   async join(roomId: string, options: JoinOptions = {}): Promise<MeshRoom> {

@@ -1,5 +1,17 @@
-export { type DirectSendOptions, RoomActions, type SendOptions } from "./actions.ts";
+export { type DirectSendOptions, type ReportedOrderStatus, RoomActions, type SendOptions } from "./actions.ts";
+export {
+  type BotConnection,
+  type BotIdentity,
+  type BotMessage,
+  type BotOptions,
+  type BotOrder,
+  type BotRoom,
+  type BotSendOptions,
+  createBot,
+  MeshBot,
+} from "./bot.ts";
 export { connect, type ConnectOptions, MeshClient, MeshJoinError } from "./client.ts";
+export { MeshError, type MeshErrorCode, toMeshError } from "./errors.ts";
 export { counterpartOf, DirectFeeds, type DirectHistory } from "./direct-feeds.ts";
 export { type FeedEvents, type FetchAfter, MessageFeed } from "./feed.ts";
 export { type ConnectionState, LEFT, type ReconnectOptions, RESUME_FAILED } from "./link.ts";
@@ -22,3 +34,16 @@ export {
   type ThreadListing,
 } from "./rest.ts";
 export { type JoinOptions, MeshRoom } from "./room.ts";
+export {
+  signWebhook,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  type WebhookDelivery,
+  type WebhookError,
+  type WebhookErrorCode,
+  type WebhookVerification,
+} from "./webhook.ts";
+// The wire types a bot's handlers see, so a bot author needs only this package.
+export type { ErrorCode, ErrorPayload, MessageData, OrderData, OrderMessage, OrderPayload, ParticipantData } from "@mesh/schema";

@@ -1,4 +1,4 @@
-import type { Participant, PresenceStatus } from "@mesh/schema";
+import type { OrderData, Participant, PresenceStatus } from "@mesh/schema";
 
 /** A participant as plain data, read from the synced state. */
 export interface ParticipantView {
@@ -16,6 +16,10 @@ export interface ParticipantView {
   typing: boolean;
   muted: boolean;
   trust: string;
+  /** The participant that owns this bot ("" for humans). */
+  ownerId: string;
+  /** A bot's current or last order; undefined until it is first commanded. */
+  order?: OrderData;
 }
 
 export interface PresenceEvent {
@@ -38,5 +42,11 @@ export function toView(p: Participant): ParticipantView {
     typing: p.typing,
     muted: p.muted,
     trust: p.trust,
+    ownerId: p.ownerId ?? "",
+    order: p.order?.id ? orderOf(p.order) : undefined,
   };
+}
+
+function orderOf(o: NonNullable<Participant["order"]>): OrderData {
+  return { id: o.id, kind: o.kind, status: o.status, targetId: o.targetId, x: o.x, z: o.z, note: o.note };
 }

@@ -5,6 +5,7 @@ import {
   errorRef,
   type MessageData,
   messageToData,
+  type OrderMessage,
   type Participant,
   type RoomState,
   ServerMessage,
@@ -44,6 +45,7 @@ export class MeshRoom extends RoomActions {
   private readonly messageEvents = new Emitter<[MessageData]>();
   private readonly updateEvents = new Emitter<[MessageData]>();
   private readonly errorEvents = new Emitter<[ErrorPayload]>();
+  private readonly orderEvents = new Emitter<[OrderMessage]>();
   private readonly changeEvents = new Emitter<[RoomState]>();
   private readonly presenceEvents = new Emitter<[PresenceEvent]>();
   private readonly leaveEvents = new Emitter<[number, string | undefined]>();
@@ -66,6 +68,7 @@ export class MeshRoom extends RoomActions {
   private room: Room<unknown, RoomState>;
   private recipientGrace: ReturnType<typeof setTimeout> | undefined;
 
+  /** @internal Made by `MeshClient.join`. */
   constructor(
     readonly roomId: string,
     readonly participantId: string,
@@ -176,7 +179,7 @@ export class MeshRoom extends RoomActions {
       this.errorEvents.emit(payload);
     });
     room.onMessage(ServerMessage.MessageUpdated, (message: MessageData) => this.updates.receive(message));
-    room.onMessage(ServerMessage.Order, () => {});
+    room.onMessage(ServerMessage.Order, (order: OrderMessage) => this.orderEvents.emit(order));
   }
 
   /** Resolves once the first full state has arrived. */
@@ -246,6 +249,11 @@ export class MeshRoom extends RoomActions {
 
   onError(listener: (error: ErrorPayload) => void): () => void {
     return this.errorEvents.on(listener);
+  }
+
+  /** An order for this participant (a bot): every kind, so it can narrate; a `task` is its own to carry out and report on. */
+  onOrder(listener: (order: OrderMessage) => void): () => void {
+    return this.orderEvents.on(listener);
   }
 
   /** Someone arrived in or left the room after you joined; `participants()` says who was already there. */

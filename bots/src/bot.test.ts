@@ -1,0 +1,219 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type BotConnection, MeshBot } from "./bot.ts";
+import { MeshJoinError } from "./client.ts";
+import { MeshError } from "./errors.ts";
+import { FakeMeshRoom } from "./fake-room.ts";
+import type { ParticipantView } from "./participants.ts";
+import { testMessage } from "./test-messages.ts";
+
+const ME = { id: "bot-1", name: "Helper" };
+
+function person(id: string, name: string): ParticipantView {
+  return { id, name, kind: "human", role: "member", x: 0, y: 0, z: 0, heading: 0, online: true, status: "online", typing: false, muted: false, trust: "local", ownerId: "" };
+}
+
+/** A bot over a FakeMeshRoom, started; `errors` collects what onError is told. */
+async function startedBot() {
+  const room = new FakeMeshRoom(ME.id, [person(ME.id, ME.name), person("ann", "ann")]);
+  const joins: string[] = [];
+  const connection: BotConnection = {
+    identity: async () => ME,
+    join: async (roomId) => {
+      joins.push(roomId);
+      return room;
+    },
+  };
+  const bot = new MeshBot({ url: "http://mesh.invalid", token: "t" }, connection);
+  const errors: MeshError[] = [];
+  bot.onError((error) => errors.push(error));
+  await bot.start();
+  return { bot, room, errors, joins };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("createBot", () => {
+  it("joins the lobby by default and knows who it is", async () => {
+    const { bot, joins } = await startedBot();
+    expect(joins).toEqual(["lobby"]);
+    expect(bot.me).toEqual(ME);
+    expect(bot.participants().map((p) => p.name)).toEqual(["Helper", "ann"]);
+  });
+
+  it("hands over others' messages once, not its own, with mentionsMe and isDirect", async () => {
+    const { bot, room } = await startedBot();
+    const seen: string[] = [];
+    bot.onMessage((m) => {
+      seen.push(`${m.text} mention=${m.mentionsMe()} direct=${m.isDirect}`);
+    });
+    room.messages.emit(testMessage(1, { authorId: "ann", text: "hi @helper, there?" }));
+    room.messages.emit(testMessage(2, { authorId: ME.id, text: "my own @Helper" }));
+    room.messages.emit(testMessage(3, { authorId: "ann", text: "mail@helper.org is not a mention" }));
+    room.messages.emit(testMessage(1, { authorId: "ann", to: ME.id, text: "psst" }));
+    expect(seen).toEqual([
+      "hi @helper, there? mention=true direct=false",
+      "mail@helper.org is not a mention mention=false direct=false",
+      "psst mention=false direct=true",
+    ]);
+  });
+
+  it("replies in the thread of a room message and as a DM to a DM, resolving with the stored message", async () => {
+    const { bot, room } = await startedBot();
+    const replies: Promise<unknown>[] = [];
+    bot.onMessage((m) => {
+      replies.push(bot.reply(m, `re: ${m.text}`));
+    });
+    room.messages.emit(testMessage(4, { id: "m4", authorId: "ann", text: "root" }));
+    room.messages.emit(testMessage(5, { id: "m5", authorId: "ann", threadId: "m4", text: "in thread" }));
+    room.messages.emit(testMessage(1, { authorId: "ann", to: ME.id, text: "dm" }));
+    expect(room.sends.map(({ text, threadId, to }) => ({ text, threadId, to }))).toEqual([
+      { text: "re: root", threadId: "m4", to: undefined },
+      { text: "re: in thread", threadId: "m4", to: undefined },
+      { text: "re: dm", threadId: undefined, to: "ann" },
+    ]);
+    const stored = testMessage(6, { authorId: ME.id, text: "re: root" });
+    room.store(room.sends[0].nonce, stored);
+    await expect(replies[0]).resolves.toEqual(stored);
+  });
+
+  it("send goes to the room, or as a DM with `to`", async () => {
+    const { bot, room } = await startedBot();
+    void bot.send("hello all");
+    void bot.send("hello ann", { to: "ann" });
+    expect(room.sends.map(({ text, to }) => ({ text, to }))).toEqual([
+      { text: "hello all", to: undefined },
+      { text: "hello ann", to: "ann" },
+    ]);
+  });
+
+  it("a refused send rejects with a typed MeshError and is reported through onError; nobody awaiting is no crash", async () => {
+    const { bot, room, errors } = await startedBot();
+    const awaited = bot.send("not allowed");
+    void bot.send("fire and forget");
+    const [first, second] = room.sends;
+    room.refuse(first.nonce, { code: "forbidden", message: "send_messages is not yours", ref: `send_message:${first.nonce}` });
+    room.refuse(second.nonce, { code: "rate_limited", message: "slow down", ref: `send_message:${second.nonce}` });
+    const error = await awaited.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MeshError);
+    expect(error).toMatchObject({ code: "forbidden", ref: `send_message:${first.nonce}` });
+    expect(errors.map((e) => [e.code, e.ref])).toEqual([
+      ["forbidden", `send_message:${first.nonce}`],
+      ["rate_limited", `send_message:${second.nonce}`],
+    ]);
+    // An unhandled rejection would fail the run; give it the chance to surface.
+    await flush();
+  });
+
+  it("server errors (a forbidden command) come to onError as MeshError with code and ref", async () => {
+    const { bot, room, errors } = await startedBot();
+    bot.command(["b1", "b2"], { kind: "move_to", x: 3, z: 4 });
+    expect(room.sent).toEqual([["command", { agentIds: ["b1", "b2"], order: { kind: "move_to", x: 3, z: 4 } }]]);
+    room.errors.emit({ code: "forbidden", message: "b2 is not yours", ref: "command" });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(MeshError);
+    expect(errors[0]).toMatchObject({ code: "forbidden", ref: "command", message: "b2 is not yours" });
+  });
+
+  it("onOrder gets the order; report sends order_status with the order's id", async () => {
+    const { bot, room } = await startedBot();
+    bot.onOrder((order) => {
+      if (order.kind !== "task") return;
+      order.report("active");
+      order.report("done", `did: ${order.text}`);
+    });
+    room.orders.emit({ id: "o1", kind: "move_to", by: "ann", roomId: "lobby", x: 1, z: 2 });
+    room.orders.emit({ id: "o2", kind: "task", by: "ann", roomId: "lobby", text: "count sheep" });
+    expect(room.sent).toEqual([
+      ["order_status", { orderId: "o2", status: "active" }],
+      ["order_status", { orderId: "o2", status: "done", note: "did: count sheep" }],
+    ]);
+  });
+
+  it("a handler that throws or rejects is reported through onError; later handlers and messages still run", async () => {
+    const { bot, room, errors } = await startedBot();
+    const seen: string[] = [];
+    bot.onMessage((m) => {
+      if (m.text === "boom") throw new Error("handler bug");
+    });
+    bot.onMessage(async (m) => {
+      seen.push(m.text);
+      if (m.text === "later") throw new Error("async bug");
+    });
+    bot.onJoin(() => {
+      throw new TypeError("join bug");
+    });
+    room.messages.emit(testMessage(1, { authorId: "ann", text: "boom" }));
+    room.messages.emit(testMessage(2, { authorId: "ann", text: "later" }));
+    room.presence.emit({ kind: "join", participant: person("bob", "bob") });
+    await flush();
+    expect(seen).toEqual(["boom", "later"]);
+    expect(errors.map((e) => [e.code, e.ref, e.message])).toEqual([
+      ["handler", "onMessage", "onMessage handler failed: handler bug"],
+      ["handler", "onJoin", "onJoin handler failed: join bug"],
+      ["handler", "onMessage", "onMessage handler failed: async bug"],
+    ]);
+    expect(errors[0].cause).toBeInstanceOf(Error);
+  });
+
+  it("reports others joining and leaving, never itself", async () => {
+    const { bot, room } = await startedBot();
+    const events: string[] = [];
+    bot.onJoin((p) => events.push(`join ${p.name}`));
+    bot.onLeave((p) => events.push(`leave ${p.name}`));
+    room.presence.emit({ kind: "join", participant: person(ME.id, ME.name) });
+    room.presence.emit({ kind: "join", participant: person("bob", "bob") });
+    room.presence.emit({ kind: "leave", participant: person("bob", "bob") });
+    expect(events).toEqual(["join bob", "leave bob"]);
+  });
+
+  it("without an onError handler, errors go to stderr instead of being thrown", async () => {
+    const room = new FakeMeshRoom(ME.id);
+    const bot = new MeshBot({ url: "http://mesh.invalid", token: "t" }, { identity: async () => ME, join: async () => room });
+    await bot.start();
+    const stderr = vi.spyOn(console, "error").mockImplementation(() => {});
+    bot.onMessage(() => {
+      throw new Error("oops");
+    });
+    expect(() => room.messages.emit(testMessage(1, { authorId: "ann" }))).not.toThrow();
+    room.errors.emit({ code: "bad_input", message: "x: must be a finite number", ref: "move" });
+    expect(stderr.mock.calls.map((c) => c[0])).toEqual([
+      "[mesh bot] handler: onMessage handler failed: oops (onMessage)",
+      "[mesh bot] bad_input: x: must be a finite number (move)",
+    ]);
+  });
+
+  it("a refused start rejects with a MeshError saying why; calls before start are reported, not thrown", async () => {
+    const refused = new MeshBot(
+      { url: "http://mesh.invalid", token: "bad" },
+      {
+        identity: async () => ME,
+        join: async () => {
+          throw new MeshJoinError(525, "token expired");
+        },
+      },
+    );
+    const errors: MeshError[] = [];
+    refused.onError((e) => errors.push(e));
+    await expect(refused.start()).rejects.toMatchObject({ name: "MeshError", code: "unauthorized", ref: "join", status: 525 });
+    expect(() => refused.moveTo(1, 1)).not.toThrow();
+    await expect(refused.send("hi")).rejects.toMatchObject({ code: "not_started" });
+    expect(() => refused.me).toThrow(MeshError);
+    expect(errors.map((e) => e.code)).toEqual(["not_started", "not_started"]);
+  });
+
+  it("stop leaves the room and reports the close without an error; a close by the server is an error", async () => {
+    const { bot, room, errors } = await startedBot();
+    const closes: number[] = [];
+    bot.onClose((code) => closes.push(code));
+    room.leaves.emit(4003, "kicked");
+    expect(errors.map((e) => [e.code, e.status])).toEqual([["closed", 4003]]);
+    await bot.stop();
+    expect(room.left).toBe(true);
+    expect(closes).toEqual([4003, 4000]);
+    expect(errors).toHaveLength(1);
+  });
+});
