@@ -23,9 +23,10 @@ export const createComponents = (capacity: number) => {
     /** Marks a bot (a join with `agent: true`): only agents take orders. `kind` is reserved for bot flavours. */
     Agent: { kind: new Uint8Array(n) },
     /**
-     * An agent's current or last order, from its first order on. `kind` and `status` index
-     * ORDER_KINDS and ORDER_STATUSES; x/z: a move_to's point; targetEid/distance: a follow's
-     * leader and gap. Its id, leader id and note live in `ctx.orderLabels`.
+     * An agent's current or last order, from its first order on: kept when the order ends, so a
+     * new order is a few writes rather than a change of bitecs queries (the order systems skip
+     * ended ones). `kind`/`status` index ORDER_KINDS/ORDER_STATUSES; x/z: a move_to's point;
+     * targetEid/distance: a follow's leader and gap. Id, leader id and note: `ctx.orderLabels`.
      */
     Order: {
       kind: new Uint8Array(n),
@@ -35,10 +36,6 @@ export const createComponents = (capacity: number) => {
       targetEid: new Uint32Array(n),
       distance: new Float32Array(n),
     },
-    /** Tag, only while a follow order is active: the follow system re-targets exactly these. */
-    Following: {},
-    /** Tag, only while a move_to order is active: the arrival system watches exactly these. */
-    MovingTo: {},
   };
 };
 

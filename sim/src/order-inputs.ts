@@ -1,8 +1,8 @@
-import { ErrorCode, type MeshError } from "@mesh/schema";
+import { ErrorCode, type MeshError, type OrderStatus } from "@mesh/schema";
 import { hasComponent, type World } from "bitecs";
 import type { SimContext } from "./context.ts";
 import { formation, slotX, slotZ } from "./formation.ts";
-import { isCarried, isLive, orderUpdate, settleOrder, startOrder } from "./orders.ts";
+import { isCarried, isLive, type NewOrder, orderUpdate, settleOrder, startOrder } from "./orders.ts";
 import type { OrderInput, OrderStatusInput } from "./types.ts";
 
 /**
@@ -25,7 +25,6 @@ export const applyOrder = (world: World, ctx: SimContext, input: OrderInput): vo
     taken.add(eid as number);
   }
   const { Target, Presence } = ctx.components;
-  const base = { id: input.orderId, kind: order.kind, x: 0, z: 0, targetEid: 0, targetId: "", distance: 0, note: "" };
   switch (order.kind) {
     case "move_to": {
       const grid = formation(takers.length, order.x, order.z, ctx.width, ctx.depth);
@@ -33,7 +32,10 @@ export const applyOrder = (world: World, ctx: SimContext, input: OrderInput): vo
         const eid = takers[i];
         const x = slotX(grid, i);
         const z = slotZ(grid, i);
-        startOrder(world, ctx, eid, { ...base, status: "active", x, z });
+        const given = newOrder(input, "active");
+        given.x = x;
+        given.z = z;
+        startOrder(world, ctx, eid, given);
         Target.x[eid] = x;
         Target.z[eid] = z;
         Target.active[eid] = 1;
@@ -46,28 +48,26 @@ export const applyOrder = (world: World, ctx: SimContext, input: OrderInput): vo
       // Clamped so a huge gap stays a finite, JSON-safe number; NaN or negative means "close up".
       const distance = order.distance > 0 ? Math.min(order.distance, Math.hypot(ctx.width, ctx.depth)) : 0;
       for (const eid of takers) {
-        startOrder(world, ctx, eid, {
-          ...base,
-          status: here ? "active" : "failed",
-          targetEid: here ? leader : 0,
-          targetId: order.targetId,
-          distance,
-          note: here ? "" : "the leader is not in the room",
-        });
+        const given = newOrder(input, here ? "active" : "failed");
+        given.targetEid = here ? leader : 0;
+        given.targetId = order.targetId;
+        given.distance = distance;
+        if (!here) given.note = "the leader is not in the room";
+        startOrder(world, ctx, eid, given);
       }
       return;
     }
     case "stop":
       for (const eid of takers) {
-        startOrder(world, ctx, eid, { ...base, status: "done" });
+        startOrder(world, ctx, eid, newOrder(input, "done"));
         Target.active[eid] = 0;
       }
       return;
     case "say": // the server sends the text through the message path: nothing left to carry out
-      for (const eid of takers) startOrder(world, ctx, eid, { ...base, status: "done" });
+      for (const eid of takers) startOrder(world, ctx, eid, newOrder(input, "done"));
       return;
     case "task": // only the bot can do it: it reports with order_status
-      for (const eid of takers) startOrder(world, ctx, eid, { ...base, status: "pending" });
+      for (const eid of takers) startOrder(world, ctx, eid, newOrder(input, "pending"));
       return;
     default: {
       const unknown: never = order;
@@ -75,6 +75,19 @@ export const applyOrder = (world: World, ctx: SimContext, input: OrderInput): vo
     }
   }
 };
+
+/** One agent's copy of the order, filled in per kind (a full literal: object spread is slow per agent). */
+const newOrder = (input: OrderInput, status: OrderStatus): NewOrder => ({
+  id: input.orderId,
+  kind: input.order.kind,
+  status,
+  x: 0,
+  z: 0,
+  targetEid: 0,
+  targetId: "",
+  distance: 0,
+  note: "",
+});
 
 /** Why `agentId` cannot take this order, or undefined if it can. */
 const refuse = (
@@ -101,7 +114,7 @@ const refuse = (
 };
 
 /** A bot's report on its current order; final statuses are final, and done/failed stop a walk. */
-export const applyOrderStatus = (world: World, ctx: SimContext, input: OrderStatusInput): void => {
+export const applyOrderStatus = (ctx: SimContext, input: OrderStatusInput): void => {
   const eid = ctx.eidOf.get(input.participantId);
   const current = eid === undefined ? undefined : orderUpdate(ctx, eid);
   if (eid === undefined || current === undefined || current.id !== input.orderId) {
@@ -118,10 +131,10 @@ export const applyOrderStatus = (world: World, ctx: SimContext, input: OrderStat
     });
     return;
   }
-  settleOrder(world, ctx, eid, input.status, input.note);
+  settleOrder(ctx, eid, input.status, input.note);
 };
 
 /** A `move` of the agent's own while the world walks it: the bot chose elsewhere, so the order is cancelled. */
-export const cancelCarriedOrder = (world: World, ctx: SimContext, eid: number): void => {
-  if (isCarried(world, ctx, eid)) settleOrder(world, ctx, eid, "cancelled", "the agent walked elsewhere");
+export const cancelCarriedOrder = (ctx: SimContext, eid: number): void => {
+  if (isCarried(ctx, eid)) settleOrder(ctx, eid, "cancelled", "the agent walked elsewhere");
 };

@@ -57,8 +57,7 @@ export const restoreSnapshot = (world: World, ctx: SimContext, snapshot: SimSnap
   for (const [pair, seq] of snapshot.pairSeqs ?? []) ctx.pairSeqs.set(pair, seq);
   ctx.mutes.clear();
   for (const [participantId, until] of snapshot.mutes ?? []) ctx.mutes.set(participantId, until);
-  const { Position, Velocity, Heading, Target, Presence, Typing, Muted, Agent, Order, Following, MovingTo } =
-    ctx.components;
+  const { Position, Velocity, Heading, Target, Presence, Typing, Muted, Agent, Order } = ctx.components;
   for (const e of snapshot.entities) {
     const spawned = spawnParticipant(world, ctx, e.participantId, e.position.x, e.position.z);
     if (!spawned.ok) throw new RangeError(spawned.error.message);
@@ -98,9 +97,6 @@ export const restoreSnapshot = (world: World, ctx: SimContext, snapshot: SimSnap
     Order.distance[eid] = order.distance;
     ctx.orderLabels.set(eid, { id: order.id, targetId: order.targetParticipantId, note: order.note });
     addComponent(world, eid, Order);
-    // The tags are derived: an active move_to or follow is one the world is carrying out.
-    if (order.status === "active" && order.kind === "move_to") addComponent(world, eid, MovingTo);
-    if (order.status === "active" && order.kind === "follow") addComponent(world, eid, Following);
   }
   ctx.nonces.clear();
   const oldestFirst = [...snapshot.nonces].sort((a, b) => a[2] - b[2]);

@@ -1,26 +1,28 @@
 import { query, type World } from "bitecs";
 import { clampTo } from "../bounds.ts";
 import type { SimContext } from "../context.ts";
-import { settleOrder } from "../orders.ts";
+import { ACTIVE, FOLLOW, settleOrder } from "../orders.ts";
 
 /**
  * Re-targets every active follower to the point `distance` short of its leader, on the line
  * between them, or stops it once within that distance; a follower whose leader left fails.
  */
 export const followSystem = (world: World, ctx: SimContext): void => {
-  const { Position, Target, Order, Presence, Following } = ctx.components;
+  const { Position, Target, Order, Presence } = ctx.components;
   const px = Position.x;
   const pz = Position.z;
   const online = Presence.online;
-  const eids = query(world, [Following]);
-  // Backwards, so a failed follower leaving the query is safe whenever bitecs drops it.
-  for (let i = eids.length - 1; i >= 0; i--) {
+  const kind = Order.kind;
+  const status = Order.status;
+  const eids = query(world, [Order]);
+  for (let i = 0; i < eids.length; i++) {
     const eid = eids[i];
-    if (online[eid] === 0) continue; // leaving this tick: its order goes with it
+    // Leavers' orders go with them unreported.
+    if (kind[eid] !== FOLLOW || status[eid] !== ACTIVE || online[eid] === 0) continue;
     const leader = Order.targetEid[eid];
     // The name check catches an entity id that a leaver left and a newcomer took.
     if (online[leader] === 0 || ctx.participantOf[leader] !== ctx.orderLabels.get(eid)?.targetId) {
-      settleOrder(world, ctx, eid, "failed", "the leader left");
+      settleOrder(ctx, eid, "failed", "the leader left");
       continue;
     }
     const dx = px[leader] - px[eid];
@@ -31,7 +33,7 @@ export const followSystem = (world: World, ctx: SimContext): void => {
       Target.active[eid] = 0;
       continue;
     }
-    // Leaders read last tick's positions (movement comes after), so a cycle cannot run away.
+    // Leaders are read where the last tick left them (movement comes after), so a cycle closes in, never runs away.
     const t = (dist - gap) / dist;
     Target.x[eid] = clampTo(px[eid] + dx * t, ctx.width);
     Target.z[eid] = clampTo(pz[eid] + dz * t, ctx.depth);

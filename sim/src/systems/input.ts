@@ -49,7 +49,7 @@ const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
       return;
     case "move":
       if (eid === undefined) return;
-      cancelCarriedOrder(world, ctx, eid);
+      cancelCarriedOrder(ctx, eid);
       Target.x[eid] = clampTo(input.x, ctx.width);
       Target.z[eid] = clampTo(input.z, ctx.depth);
       Target.active[eid] = 1;
@@ -89,7 +89,7 @@ const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
       applyOrder(world, ctx, input);
       return;
     case "order_status":
-      applyOrderStatus(world, ctx, input);
+      applyOrderStatus(ctx, input);
       return;
     default: {
       const unknown: never = input;
