@@ -93,6 +93,7 @@ describe("bots: registration, tokens and effective permissions", () => {
       { name: "bridge-3", mode: "bridge", webhookUrl: "http://user:pw@127.0.0.1/hook" },
       { name: "poll-1", mode: "polling", webhookUrl: "http://127.0.0.1/hook" },
       { name: "prog-1", program: "rm -rf /" },
+      { name: "prog-3", program: "../orderly" },
       { name: "prog-2", program: "orderly", mode: "polling" },
       { name: "rooms-1", rooms: ["../etc"] },
       { name: "extra-1", token: "mine" },
@@ -100,6 +101,8 @@ describe("bots: registration, tokens and effective permissions", () => {
       expect((await register(bob, body)).status, JSON.stringify(body)).toBe(400);
     }
     expect((await register(bob, { name: "rooms-2", rooms: ["no-such-room"] })).status).toBe(404);
+    // runner.ts sits beside the reference bots, but it is their shared helper, not a bot.
+    expect((await register(bob, { name: "prog-4", program: "runner" })).status).toBe(404);
     for (const id of made) await call(ann.token, "DELETE", `/api/bots/${id}`);
     // A bot cannot make bots, even with a role that could: its owner is not a bot-maker through it.
     const botMaker = await register(root, { name: "maker", role: "member" });

@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import type { BotRecord } from "@mesh/persistence";
 import { CloseCode, ErrorCode, type ParticipantData, roomIdSchema, usernameSchema } from "@mesh/schema";
 import { type Request, type Response, Router } from "express";
@@ -33,8 +35,8 @@ const createBotBody = z
     name: usernameSchema,
     role: z.string().min(1).max(32).optional(),
     mode: z.enum(["channel", "bridge", "polling"]).optional(),
-    /** A reference bot the controller can run for you; omit to bring your own. */
-    program: z.enum(REFERENCE_BOT_NAMES as [string, ...string[]]).optional(),
+    /** A reference bot the controller can run for you (or a program of MESH_BOT_PROGRAMS_DIR); omit to bring your own. */
+    program: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "a program's plain name, like orderly").optional(),
     webhookUrl: webhookUrl.optional(),
     rooms: z.array(roomIdSchema).min(1).max(16).optional(),
   })
@@ -46,6 +48,12 @@ const createBotBody = z
     message: "a reference program runs as a channel bot",
     path: ["program"],
   });
+
+/** The reference bots, or with MESH_BOT_PROGRAMS_DIR set, the programs in that folder. */
+function programExists(programsDir: string, program: string): boolean {
+  if (!programsDir) return (REFERENCE_BOT_NAMES as readonly string[]).includes(program);
+  return fs.existsSync(path.join(programsDir, `${program}.ts`));
+}
 
 const inputBody = z.strictObject({ type: z.string().min(1).max(64), payload: z.unknown() });
 
@@ -138,6 +146,9 @@ export function botRoutes(services: Services): Router {
       return sendError(res, ErrorCode.Forbidden, `you own ${owned} bots, the most allowed on this mesh (${services.config.botsPerMember}); delete one first`);
     }
     for (const roomId of body.rooms ?? []) if (!db.rooms.get(roomId)) return sendError(res, ErrorCode.NotFound, `no room '${roomId}'`);
+    if (body.program !== undefined && !programExists(services.config.botProgramsDir, body.program)) {
+      return sendError(res, ErrorCode.NotFound, `no program '${body.program}'; the reference bots are ${REFERENCE_BOT_NAMES.join(", ")}`);
+    }
     const mode = body.mode ?? "channel";
     const webhookSecret = mode === "bridge" ? randomBytes(32).toString("base64url") : "";
     const create = db.sqlite.transaction(() => {
