@@ -1,6 +1,7 @@
 import { connect, type MeshRoom } from "@mesh/bots";
 import type { OrderMessage } from "@mesh/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KeyedRateLimiter } from "../src/limits.ts";
 import { errorsOf, registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
 
 /** Register a bot owned by `owner` over REST; returns its id and token. */
@@ -176,6 +177,25 @@ describe("orders: bots as entities that obey their owners", () => {
     const tick = annRoom.tick;
     await ticksPass(annRoom, 5);
     expect(annRoom.tick).toBeGreaterThan(tick);
+  });
+
+  it("a command costs what it makes happen: a say is a message from every bot", async () => {
+    const { limits } = server.services;
+    const normal = limits.inputs;
+    limits.inputs = new KeyedRateLimiter(0.001, 6);
+    try {
+      const errors = errorsOf(annRoom);
+      const ids = bots.map((b) => b.id);
+      const long = `long ${"words ".repeat(1000)}`; // over 2,000 characters: each copy costs more
+      annRoom.sendRaw("command", { agentIds: ids, order: { kind: "say", text: long } });
+      await waitFor("refused", () => errors.find((e) => e.code === "rate_limited"));
+      annRoom.sendRaw("command", { agentIds: ids, order: { kind: "say", text: "short and sweet" } });
+      await waitFor("three bots said it", () => annRoom.messages().filter((m) => m.text === "short and sweet").length === 3);
+      await ticksPass(annRoom, 3);
+      expect(annRoom.messages().some((m) => m.text === long)).toBe(false);
+    } finally {
+      limits.inputs = normal;
+    }
   });
 
   it("follow cycles keep a sane state", async () => {

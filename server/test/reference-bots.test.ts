@@ -153,6 +153,16 @@ describe("the controller runs the orderly reference bot", () => {
     const listed = (await api(ann, "GET", "/api/bots")).body.bots as { id: string; running: boolean }[];
     expect(listed.find((b) => b.id === botId)?.running).toBe(false);
   });
+
+  it("stays out once its token is revoked: the controller does not mint itself a new one", async () => {
+    expect((await api(ann, "POST", `/api/bots/${botId}/start`)).status).toBe(200);
+    await waitFor("running again", () => seen(botId)?.status === "online", 20000);
+    expect((await api(ann, "DELETE", `/api/bots/${botId}/token`)).status).toBe(200);
+    await waitFor("gone", () => !seen(botId), 5000);
+    expect((await statusOf(ann, botId)).state).toBe("stopped");
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // longer than the first restart's backoff
+    expect(seen(botId)).toBeUndefined();
+  });
 });
 
 describe("a bot that crashes at once", () => {

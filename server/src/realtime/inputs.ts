@@ -84,13 +84,30 @@ export function admit(
   const parsed = parseClientMessage(type, payload);
   if (!parsed.ok) return parsed;
   const decided = decideInput(services, room, participantId, type, parsed.value);
-  // Erasing a long message from the search index costs what storing it did.
-  if (decided.ok && decided.value.kind === "amend" && decided.value.erases !== undefined) {
-    const extra = costOfLength(decided.value.erases);
+  if (decided.ok) {
+    const extra = extraCost(decided.value);
     if (extra > 0 && !limiter.spend(extra)) return slowDown();
   }
   return decided;
 }
+
+/**
+ * What a decision costs beyond its frame: erasing a long message from the search index costs what
+ * storing it did, and a command costs what it makes happen — a `say` is a message from every bot
+ * (their text too), a `task` text goes to every bot, and a large group costs a little more.
+ */
+function extraCost(decision: Decision): number {
+  if (decision.kind === "amend") return decision.erases === undefined ? 0 : costOfLength(decision.erases);
+  if (decision.kind !== "command") return 0;
+  const agents = decision.agents.length;
+  const { order } = decision;
+  // The frame already paid once for the text (textCost reads only a top-level `text`).
+  if (order.kind === "say") return Math.max(0, agents * (1 + costOfLength(order.text.length)) - 1);
+  if (order.kind === "task") return agents * costOfLength(order.text.length) + Math.floor(agents / AGENTS_PER_INPUT);
+  return Math.floor(agents / AGENTS_PER_INPUT);
+}
+/** A command to this many agents costs one more input. */
+const AGENTS_PER_INPUT = 100;
 
 /** Extra inputs a text costs: one per 2,000 characters (a short message costs nothing extra). */
 function textCost(text: unknown): number {

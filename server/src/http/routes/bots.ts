@@ -213,11 +213,13 @@ export function botRoutes(services: Services): Router {
     res.status(201).json({ token, closedSockets: closed });
   });
 
-  // Revoke: no token of this bot works any more until a rotate makes a new one.
-  router.delete("/api/bots/:id/token", session, (req, res) => {
+  // Revoke: no token of this bot works any more until a rotate makes a new one. A bot the
+  // controller runs is stopped too: otherwise its next restart would mint itself a new token.
+  router.delete("/api/bots/:id/token", session, async (req, res) => {
     const found = managed(req, res);
     if (!found) return;
     const botId = found.record.id;
+    if (found.record.running) await services.controller.stop(botId);
     const closed = revokeAll(botId);
     services.audit({ actorId: authOf(res).userId, action: "bot.token.revoke", target: botId, detail: { sockets: closed } });
     res.json({ ok: true, closedSockets: closed });
