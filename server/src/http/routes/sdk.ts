@@ -13,6 +13,8 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 /** The SDK's own build (bots/scripts/build.mjs) and the list of sources it reads. */
 const BUILD_SCRIPT = path.join(REPO, "bots", "scripts", "build.mjs");
 const BUILD_INPUTS = path.join(REPO, "bots", "scripts", "inputs.json");
+/** Where `node bots/scripts/build.mjs` puts a build made ahead of time. */
+const PREBUILT_DIR = path.join(REPO, "bots", "dist");
 /** What /sdk/ serves, as the build names its outputs. */
 const FILES: Record<string, { type: string; download: boolean }> = {
   "mesh-bots.tgz": { type: "application/gzip", download: true },
@@ -20,8 +22,8 @@ const FILES: Record<string, { type: string; download: boolean }> = {
 };
 /** How often a request looks at the sources again (a deployed server's never change). */
 const RECHECK_MS = 2_000;
-/** After a failed build, requests are answered with the failure this long before it is tried again. */
-const RETRY_AFTER_MS = 30_000;
+/** A build that failed is not tried again for the same sources before this long. */
+const RETRY_AFTER_MS = 5 * 60_000;
 const BUILD_TIMEOUT_MS = 180_000;
 const BUILD_LOG = "builds.log";
 
@@ -83,7 +85,7 @@ class SdkCache {
   private built: Built | undefined;
   private checkedAt = 0;
   private refreshing: Promise<Built> | undefined;
-  private failure: { at: number; error: unknown } | undefined;
+  private failure: { fingerprint: string; at: number; error: unknown } | undefined;
 
   constructor(
     private readonly dir: string,
@@ -92,7 +94,6 @@ class SdkCache {
 
   current(): Promise<Built> {
     if (this.built && Date.now() - this.checkedAt < RECHECK_MS) return Promise.resolve(this.built);
-    if (!this.built && this.failure && Date.now() - this.failure.at < RETRY_AFTER_MS) return Promise.reject(this.failure.error);
     this.refreshing ??= this.refresh().finally(() => {
       this.refreshing = undefined;
     });
@@ -100,24 +101,45 @@ class SdkCache {
   }
 
   private async refresh(): Promise<Built> {
-    const fingerprint = await fingerprintOf(JSON.parse(await fs.readFile(BUILD_INPUTS, "utf8")) as string[]);
+    let fingerprint: string;
+    try {
+      fingerprint = await fingerprintOf(JSON.parse(await fs.readFile(BUILD_INPUTS, "utf8")) as string[]);
+    } catch (error) {
+      return this.fallback(error);
+    }
     this.checkedAt = Date.now();
     if (this.built?.fingerprint === fingerprint) return this.built;
+    const cached = await this.load(path.join(this.dir, fingerprint), fingerprint);
+    if (cached) {
+      this.built = cached;
+      return cached;
+    }
+    // The same sources fail the same way: try again only after a while, or once they change.
+    const failed = this.failure;
+    if (failed?.fingerprint === fingerprint && Date.now() - failed.at < RETRY_AFTER_MS) return this.fallback(failed.error);
     try {
-      this.built = (await this.load(fingerprint)) ?? (await this.build(fingerprint));
+      this.built = await this.build(fingerprint);
       this.failure = undefined;
+      return this.built;
     } catch (error) {
       this.log.error({ err: error }, "building the bot SDK failed");
-      this.failure = { at: Date.now(), error };
-      // A stale SDK beats none: keep serving the last good build.
-      if (!this.built) throw error;
+      this.failure = { fingerprint, at: Date.now(), error };
+      return this.fallback(error);
     }
+  }
+
+  /**
+   * A stale SDK beats none: the last good build, else one made ahead of time into bots/dist
+   * (`node bots/scripts/build.mjs`, for an image installed without the build's dev dependencies).
+   */
+  private async fallback(error: unknown): Promise<Built> {
+    this.built ??= await this.load(PREBUILT_DIR, "prebuilt");
+    if (!this.built) throw error;
     return this.built;
   }
 
-  /** A build of these sources already in the cache (made before a restart). */
-  private async load(fingerprint: string): Promise<Built | undefined> {
-    const dir = path.join(this.dir, fingerprint);
+  /** The served files of a finished build in `dir`, or undefined if it has none. */
+  private async load(dir: string, fingerprint: string): Promise<Built | undefined> {
     try {
       const files = new Map<string, { bytes: Buffer; etag: string }>();
       for (const name of Object.keys(FILES)) {
@@ -144,7 +166,7 @@ class SdkCache {
     } finally {
       await fs.rm(scratch, { recursive: true, force: true });
     }
-    const built = await this.load(fingerprint);
+    const built = await this.load(path.join(this.dir, fingerprint), fingerprint);
     if (!built) throw new Error("the SDK build wrote no files");
     const ms = Date.now() - started;
     this.log.info({ ms, fingerprint }, "built the bot SDK");
