@@ -1,4 +1,4 @@
-import { ErrorCode, type MeshError, type OrderStatus } from "@mesh/schema";
+import { ErrorCode, type MeshError } from "@mesh/schema";
 import { hasComponent, type World } from "bitecs";
 import type { SimContext } from "./context.ts";
 import { formation, slotX, slotZ } from "./formation.ts";
@@ -11,64 +11,78 @@ import type { OrderInput, OrderStatusInput } from "./types.ts";
  * it are refused one by one in `result.rejected`.
  */
 export const applyOrder = (world: World, ctx: SimContext, input: OrderInput): void => {
-  const { order } = input;
-  const takers: number[] = [];
-  const taken = new Set<number>();
-  for (const agentId of input.agents) {
-    const eid = ctx.eidOf.get(agentId);
-    const refusal = refuse(world, ctx, input, agentId, eid, taken);
+  const { order, agents } = input;
+  const { Target } = ctx.components;
+  const given = orderFor(ctx, input);
+  // Two passes over the list, no per-order arrays: count the takers (the formation's size), then
+  // hand out. An agent listed twice is refused the second time: it already holds this order id.
+  let takers = 0;
+  for (let i = 0; i < agents.length; i++) if (refuse(world, ctx, input, agents[i]) === undefined) takers++;
+  const grid = order.kind === "move_to" ? formation(takers, order.x, order.z, ctx.width, ctx.depth) : undefined;
+  let slot = 0;
+  for (let i = 0; i < agents.length; i++) {
+    const refusal = refuse(world, ctx, input, agents[i]);
     if (refusal !== undefined) {
       ctx.result.rejected.push({ input, error: refusal });
       continue;
     }
-    takers.push(eid as number);
-    taken.add(eid as number);
-  }
-  const { Target, Presence } = ctx.components;
-  switch (order.kind) {
-    case "move_to": {
-      const grid = formation(takers.length, order.x, order.z, ctx.width, ctx.depth);
-      for (let i = 0; i < takers.length; i++) {
-        const eid = takers[i];
-        const x = slotX(grid, i);
-        const z = slotZ(grid, i);
-        const given = newOrder(input, "active");
-        given.x = x;
-        given.z = z;
-        startOrder(world, ctx, eid, given);
-        Target.x[eid] = x;
-        Target.z[eid] = z;
-        Target.active[eid] = 1;
-      }
-      return;
+    const eid = ctx.eidOf.get(agents[i]) as number;
+    if (grid !== undefined) {
+      given.x = slotX(grid, slot);
+      given.z = slotZ(grid, slot);
     }
+    slot++;
+    startOrder(world, ctx, eid, given);
+    if (order.kind === "move_to") {
+      Target.x[eid] = given.x;
+      Target.z[eid] = given.z;
+      Target.active[eid] = 1;
+    } else if (order.kind === "stop") {
+      Target.active[eid] = 0;
+    }
+  }
+};
+
+/**
+ * The order as each agent takes it: one per input (startOrder copies it, a move_to rewrites its
+ * x/z per agent), so a 500-agent order does not make 500 objects.
+ */
+const orderFor = (ctx: SimContext, input: OrderInput): NewOrder => {
+  const { order } = input;
+  const given: NewOrder = {
+    id: input.orderId,
+    kind: order.kind,
+    status: "active",
+    x: 0,
+    z: 0,
+    targetEid: 0,
+    targetId: "",
+    distance: 0,
+    note: "",
+  };
+  switch (order.kind) {
+    case "move_to":
+      return given;
     case "follow": {
       const leader = ctx.eidOf.get(order.targetId);
-      const here = leader !== undefined && Presence.online[leader] === 1;
+      const here = leader !== undefined && ctx.components.Presence.online[leader] === 1;
+      given.targetId = order.targetId;
       // Clamped so a huge gap stays a finite, JSON-safe number; NaN or negative means "close up".
-      const distance = order.distance > 0 ? Math.min(order.distance, Math.hypot(ctx.width, ctx.depth)) : 0;
-      for (const eid of takers) {
-        const given = newOrder(input, here ? "active" : "failed");
-        given.targetEid = here ? leader : 0;
-        given.targetId = order.targetId;
-        given.distance = distance;
-        if (!here) given.note = "the leader is not in the room";
-        startOrder(world, ctx, eid, given);
+      given.distance = order.distance > 0 ? Math.min(order.distance, Math.hypot(ctx.width, ctx.depth)) : 0;
+      if (here) given.targetEid = leader;
+      else {
+        given.status = "failed";
+        given.note = "the leader is not in the room";
       }
-      return;
+      return given;
     }
     case "stop":
-      for (const eid of takers) {
-        startOrder(world, ctx, eid, newOrder(input, "done"));
-        Target.active[eid] = 0;
-      }
-      return;
-    case "say": // the server sends the text through the message path: nothing left to carry out
-      for (const eid of takers) startOrder(world, ctx, eid, newOrder(input, "done"));
-      return;
+    case "say": // the server sends the text through the message path: nothing is left to carry out
+      given.status = "done";
+      return given;
     case "task": // only the bot can do it: it reports with order_status
-      for (const eid of takers) startOrder(world, ctx, eid, newOrder(input, "pending"));
-      return;
+      given.status = "pending";
+      return given;
     default: {
       const unknown: never = order;
       throw new TypeError(`unknown order ${JSON.stringify(unknown)}`);
@@ -76,28 +90,9 @@ export const applyOrder = (world: World, ctx: SimContext, input: OrderInput): vo
   }
 };
 
-/** One agent's copy of the order, filled in per kind (a full literal: object spread is slow per agent). */
-const newOrder = (input: OrderInput, status: OrderStatus): NewOrder => ({
-  id: input.orderId,
-  kind: input.order.kind,
-  status,
-  x: 0,
-  z: 0,
-  targetEid: 0,
-  targetId: "",
-  distance: 0,
-  note: "",
-});
-
 /** Why `agentId` cannot take this order, or undefined if it can. */
-const refuse = (
-  world: World,
-  ctx: SimContext,
-  input: OrderInput,
-  agentId: string,
-  eid: number | undefined,
-  taken: ReadonlySet<number>,
-): MeshError | undefined => {
+const refuse = (world: World, ctx: SimContext, input: OrderInput, agentId: string): MeshError | undefined => {
+  const eid = ctx.eidOf.get(agentId);
   if (eid === undefined || ctx.components.Presence.online[eid] === 0) {
     return { code: ErrorCode.NotFound, message: `${agentId} is not in the room` };
   }
@@ -107,7 +102,7 @@ const refuse = (
   if (input.order.kind === "follow" && input.order.targetId === agentId) {
     return { code: ErrorCode.BadInput, message: `${agentId} cannot follow itself` };
   }
-  if (taken.has(eid) || ctx.orderLabels.get(eid)?.id === input.orderId) {
+  if (ctx.orderLabels.get(eid)?.id === input.orderId) {
     return { code: ErrorCode.Conflict, message: `${agentId} already has order ${input.orderId}` };
   }
   return undefined;

@@ -68,9 +68,9 @@ const report = (ctx: SimContext, eid: number): void => {
  * Gives the agent a new order (after cancelling a live one) and reports it. The Order component
  * stays from the first order on, so giving orders changes no bitecs query after that.
  */
-export const startOrder = (world: World, ctx: SimContext, eid: number, order: NewOrder): void => {
+export const startOrder = (world: World, ctx: SimContext, eid: number, order: Readonly<NewOrder>): void => {
   const { Order } = ctx.components;
-  if (isLive(ctx, eid)) settleOrder(ctx, eid, "cancelled", `replaced by order ${order.id}`);
+  if (isLive(ctx, eid)) settleOrder(ctx, eid, "cancelled", "replaced by a new order");
   Order.kind[eid] = kindCode(order.kind);
   Order.status[eid] = statusCode(order.status);
   Order.x[eid] = order.x;
