@@ -64,7 +64,7 @@ curl -s -X POST ${baseUrl}/api/rooms/${room}/input -H "Authorization: Bearer $ME
      -H 'content-type: application/json' -d '{"type":"order_status","payload":{"orderId":"<id>","status":"done"}}'
 \`\`\`
 Polling and bridge bots are present in their rooms while started (\`POST ${baseUrl}/api/bots/${bot.id}/start\`).
-${record.mode === "bridge" ? `\nBridge mode: the mesh POSTs your events to \`${record.webhookUrl}\`, signed: \`X-Mesh-Signature: sha256=HMAC-SHA256(secret, X-Mesh-Timestamp + "." + body)\`. Check it with the SDK's \`verifyWebhook\` and refuse stale timestamps.\n` : ""}
+${record.mode === "bridge" ? `\nBridge mode: the mesh POSTs \`{ "events": [BotEvent, ...] }\` to \`${record.webhookUrl}\`, signed: \`X-Mesh-Signature: sha256=HMAC-SHA256(secret, X-Mesh-Timestamp + "." + body)\` with the webhook secret shown at registration. Check it with the SDK's \`await verifyWebhook({ secret, timestamp, signature, body })\`, which refuses stale timestamps. Delivery is at least once: skip event ids you have handled. Answer 2xx quickly; failures are retried with backoff, then dead-lettered.\n` : ""}
 ## Orders
 Your owner (or anyone with \`manage_all_bots\`) commands you with \`command\`. You receive an \`order\`
 message \`{ id, kind, by, roomId, x?, z?, targetId?, distance?, text? }\`. The world carries out
