@@ -43,13 +43,22 @@ export class Gate {
    * *current* role (read at every use): demote the owner and the bot loses the permission on its
    * next action; a bot whose owner is gone holds nothing. The identity work's UCAN delegations
    * will narrow the same way, here, so every caller of the gate gets them.
+   *
+   * `owners`: accounts this same decision (one input) has read already, by id, and where the owner
+   * read here is kept, so a command to 500 bots of one owner reads that owner once, not 500 times.
+   * Make a fresh map per input and drop it after: nothing read here outlives the input.
    */
-  actor(participantId: string): Actor | undefined {
+  actor(participantId: string, owners?: Map<string, ParticipantData | undefined>): Actor | undefined {
     const participant = this.db.users.get(participantId);
     if (!participant) return undefined;
     const own = this.roleOf(participant.role);
     if (participant.kind !== "bot") return { participant, role: own };
-    const owner = participant.ownerId === "" ? undefined : this.db.users.get(participant.ownerId);
+    const { ownerId } = participant;
+    let owner = ownerId === "" ? undefined : owners?.get(ownerId);
+    if (ownerId !== "" && !owners?.has(ownerId)) {
+      owner = this.db.users.get(ownerId);
+      owners?.set(ownerId, owner);
+    }
     // An owner is a human: a bot never inherits through another bot.
     const ownerRole = owner && owner.kind === "human" ? this.roleOf(owner.role) : NO_ROLE;
     const role: RoleDefinition = {

@@ -9,6 +9,7 @@ import {
   type MessageData,
   ok,
   type OrderPayload,
+  type ParticipantData,
   parseClientMessage,
   type Permission,
   type Result,
@@ -245,11 +246,14 @@ function command({ services, room, actor }: InputContext, agentIds: string[], or
   }
   if (order.kind === "follow" && !room.isPresent(order.targetId)) return err(ErrorCode.NotFound, `'${order.targetId}' is not in this room`);
   const me = actor.participant.id;
-  const anyBot = services.gate.authorize(me, "manage_all_bots", { roomId: room.roomId }).ok;
+  // The commander was read and authorized for this input a moment ago (decideInput): its role
+  // answers this too, and it is the owner most agents share, so no agent reads it again.
+  const anyBot = actor.role.permissions.includes("manage_all_bots");
+  const owners = new Map<string, ParticipantData | undefined>([[me, actor.participant]]);
   const agents: Actor[] = [];
   const refused: { agentId: string; error: MeshError }[] = [];
   for (const agentId of new Set(agentIds)) {
-    const agent = services.gate.actor(agentId);
+    const agent = services.gate.actor(agentId, owners);
     const refuse = (code: ErrorCode, message: string) => refused.push({ agentId, error: { code, message } });
     // Unknown ids, humans and other people's bots look alike: none of them is yours to command.
     if (agent?.participant.kind !== "bot" || (!anyBot && agent.participant.ownerId !== me)) {
