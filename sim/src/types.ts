@@ -39,6 +39,8 @@ export type SimInput =
       trust: TrustLevel;
       ts: number;
       attachments: AttachmentData[];
+      /** Others whose mute silences this say too: a bot's owner, and whoever ordered it to say it. */
+      mutedWith?: string[];
       /** For a DM: the highest seq the pair has stored (the world numbers on from what it knows, if more). */
       pairBase?: number;
     }

@@ -97,6 +97,18 @@ export class Gate {
     return ok(undefined);
   }
 
+  /**
+   * manage_all_bots over the bots of `ownerId`: only for someone who outranks their owner (nobody
+   * acts on an equal or higher role through that role's bots: a rotated token hands out the rank
+   * the owner lends its bot), or for any holder when the owner is gone.
+   */
+  manageBotsOf(participantId: string, ownerId: string, context: GateContext = {}): Result<Actor> {
+    const over = this.authorizeOver(participantId, "manage_all_bots", ownerId, context);
+    if (over.ok) return ok(over.value.actor);
+    if (over.error.code === ErrorCode.NotFound) return this.authorize(participantId, "manage_all_bots", context);
+    return over;
+  }
+
   /** Authorize, then check the actor outranks the target: nobody acts on an equal or higher role. */
   authorizeOver(
     participantId: string,

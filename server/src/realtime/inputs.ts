@@ -16,6 +16,7 @@ import {
 } from "@mesh/schema";
 import type { MessageChange, SimInput } from "@mesh/sim";
 import type { Actor } from "../gate/authorize.ts";
+import { muteLeftMs } from "./moderation.ts";
 import type { Services } from "./services.ts";
 
 type MessageType = keyof ClientMessagePayloads;
@@ -84,6 +85,11 @@ export function admit(
   if (!isClientMessageType(type)) return err(ErrorCode.BadInput, `unknown message type '${type.slice(0, 64)}'`);
   const parsed = parseClientMessage(type, payload);
   if (!parsed.ok) return parsed;
+  // A command looks up every agent it names, whatever becomes of them: a group pays before that.
+  if (type === ClientMessage.Command) {
+    const group = Math.floor(new Set((parsed.value as ClientMessagePayloads["command"]).agentIds).size / AGENTS_PER_INPUT);
+    if (group > 0 && !limiter.spend(group)) return slowDown();
+  }
   const decided = decideInput(services, room, participantId, type, parsed.value);
   if (decided.ok) {
     const extra = extraCost(decided.value);
@@ -102,13 +108,17 @@ function extraCost(decision: Decision): number {
   if (decision.kind !== "command") return 0;
   const agents = decision.agents.length;
   const { order } = decision;
+  // Each refusal named in a reply costs an input, so a flood never draws more replies than it paid for.
+  const replies = Math.min(decision.refused.length, MAX_REFUSALS_NAMED + 1);
   // The frame already paid once for the text (textCost reads only a top-level `text`).
-  if (order.kind === "say") return Math.max(0, agents * (1 + costOfLength(order.text.length)) - 1);
-  if (order.kind === "task") return agents * costOfLength(order.text.length) + Math.floor(agents / AGENTS_PER_INPUT);
-  return Math.floor(agents / AGENTS_PER_INPUT);
+  if (order.kind === "say") return replies + Math.max(0, agents * (1 + costOfLength(order.text.length)) - 1);
+  if (order.kind === "task") return replies + agents * costOfLength(order.text.length);
+  return replies;
 }
-/** A command to this many agents costs one more input. */
-const AGENTS_PER_INPUT = 100;
+/** A command naming this many agents costs one more input (paid before they are looked up). */
+const AGENTS_PER_INPUT = 20;
+/** Refusals of one command answered one by one; beyond this, one summary. */
+export const MAX_REFUSALS_NAMED = 20;
 
 /** Extra inputs a text costs: one per 2,000 characters (a short message costs nothing extra). */
 function textCost(text: unknown): number {
@@ -245,18 +255,29 @@ function command({ services, room, actor }: InputContext, agentIds: string[], or
     return err(ErrorCode.BadInput, `(${order.x}, ${order.z}) is outside this room's floor (${room.width} × ${room.depth})`);
   }
   if (order.kind === "follow" && !room.isPresent(order.targetId)) return err(ErrorCode.NotFound, `'${order.targetId}' is not in this room`);
+  // Said at once to a muted commander; the world refuses the bots' says anyway (the rule lives there).
+  if (order.kind === "say" && muteLeftMs(services.db, room.roomId, actor.participant.id, Date.now()) > 0) {
+    return err(ErrorCode.Forbidden, "you are muted in this room: your bots do not speak for you");
+  }
   const me = actor.participant.id;
   // The commander was read and authorized for this input a moment ago (decideInput): its role
   // answers this too, and it is the owner most agents share, so no agent reads it again.
   const anyBot = actor.role.permissions.includes("manage_all_bots");
   const owners = new Map<string, ParticipantData | undefined>([[me, actor.participant]]);
+  // Someone else's bots only over their owner's rank (gate.manageBotsOf), asked once per owner.
+  const outranked = new Map<string, boolean>();
+  const overOwner = (ownerId: string): boolean => {
+    let over = outranked.get(ownerId);
+    if (over === undefined) outranked.set(ownerId, (over = services.gate.manageBotsOf(me, ownerId, { roomId: room.roomId }).ok));
+    return over;
+  };
   const agents: Actor[] = [];
   const refused: { agentId: string; error: MeshError }[] = [];
   for (const agentId of new Set(agentIds)) {
     const agent = services.gate.actor(agentId, owners);
     const refuse = (code: ErrorCode, message: string) => refused.push({ agentId, error: { code, message } });
     // Unknown ids, humans and other people's bots look alike: none of them is yours to command.
-    if (agent?.participant.kind !== "bot" || (!anyBot && agent.participant.ownerId !== me)) {
+    if (agent?.participant.kind !== "bot" || (agent.participant.ownerId !== me && !(anyBot && overOwner(agent.participant.ownerId)))) {
       refuse(ErrorCode.Forbidden, `'${agentId.slice(0, 64)}' is not a bot you may command`);
     } else if (!room.isPresent(agentId)) {
       refuse(ErrorCode.NotFound, `bot '${agent.participant.name}' is not in this room`);

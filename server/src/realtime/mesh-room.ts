@@ -346,7 +346,9 @@ export function defineMeshRoom(services: Services) {
       for (const client of this.connected(participantId)) client.send(ServerMessage.Error, error);
     }
 
-    removeParticipant(participantId: string, code: number, reason: string): void {
+    removeParticipant(participantId: string, code: number, reason: string, ownerId?: string): void {
+      // Whoever is put out (kick, ban, lost access) takes their bots along: a bot goes nowhere its owner may not.
+      if (ownerId === undefined) for (const botId of this.runtime.botsOf(participantId)) this.removeParticipant(botId, code, reason, participantId);
       // A socketless bot kicked, banned or out of access leaves the world at once.
       this.detach(participantId);
       for (const [sessionId, client] of this.sockets.get(participantId) ?? []) {

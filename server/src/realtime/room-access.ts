@@ -32,7 +32,19 @@ export function roomAccess(
   if (!viewer.ok) return refused(viewer.error.code, "role", viewer.error.message);
   const ban = db.sanctions.active(roomId, userId, "ban", now);
   if (ban) return refused(ErrorCode.Forbidden, "banned", `you are banned from room '${roomId}' until ${new Date(ban.until).toISOString()}`);
+  // A bot goes nowhere its owner may not: not into a room hidden from them, nor one they are banned from.
+  const owner = ownerOf(db, userId);
+  if (owner !== undefined) {
+    const door = roomAccess(services, owner, roomId, now);
+    if (!door.ok) return refused(door.error.code, door.error.why, `your owner may not be in room '${roomId}': ${door.error.message}`);
+  }
   return { ok: true, value: room };
+}
+
+/** A bot's owner ("" for a bot whose owner is gone: it may go nowhere); undefined for people. */
+function ownerOf(db: Services["db"], userId: string): string | undefined {
+  const user = db.users.get(userId);
+  return user?.kind === "bot" ? user.ownerId : undefined;
 }
 
 /**
@@ -48,5 +60,9 @@ export function roomEntry(
   const access = roomAccess(services, userId, roomId, now);
   if (!access.ok) return access;
   const kicked = joinRefusal(services.db, roomId, userId, now);
-  return kicked ? refused(ErrorCode.Forbidden, "kicked", kicked) : access;
+  if (kicked) return refused(ErrorCode.Forbidden, "kicked", kicked);
+  // Nor, for a bot, while its owner waits out a kick there.
+  const owner = ownerOf(services.db, userId);
+  const ownerKicked = owner ? joinRefusal(services.db, roomId, owner, now) : undefined;
+  return ownerKicked ? refused(ErrorCode.Forbidden, "kicked", `your owner was kicked from room '${roomId}': ${ownerKicked}`) : access;
 }

@@ -26,7 +26,7 @@ import {
 import { createSim, type Sim, type SimInput, type SimOptions, type SimOrder, type SimSnapshot, type TickResult } from "@mesh/sim";
 import type { Actor } from "../gate/authorize.ts";
 import { DirectWindow, type ViewChange } from "./direct-window.ts";
-import { admit, type Decision, type EdgeRoom, type SendPayload } from "./inputs.ts";
+import { admit, type Decision, type EdgeRoom, MAX_REFUSALS_NAMED, type SendPayload } from "./inputs.ts";
 import { impose, lift, muteLeftMs, mutesInForce, recordKick } from "./moderation.ts";
 import { MessageOutbox, refOf } from "./outbox.ts";
 import type { ReplayRecord } from "./room-registry.ts";
@@ -55,8 +55,7 @@ export interface BotEventSink {
   publish(botId: string, type: BotEventType, roomId: string, data: unknown): void;
 }
 
-/** Refusals of one command answered one by one; beyond this, one summary. */
-const MAX_REFUSALS_NAMED = 20;
+
 
 /** What a tick produced besides the public state: per-participant views and changed messages. */
 export interface TickOutcome {
@@ -173,6 +172,13 @@ export class RoomRuntime implements EdgeRoom {
     member.detached = detached;
     if (detached) this.detached.add(id);
     else this.detached.delete(id);
+  }
+
+  /** The bots here that this participant owns (a kick or ban of the owner takes them out too). */
+  botsOf(ownerId: string): string[] {
+    const bots: string[] = [];
+    for (const [id, member] of this.members) if (member.ownerId === ownerId && member.kind === "bot") bots.push(id);
+    return bots;
   }
 
   /** The bots here without a socket. */
@@ -318,7 +324,7 @@ export class RoomRuntime implements EdgeRoom {
     this.enqueue({ kind: "order", participantId: commanderId, orderId: id, agents: agents.map((a) => a.participant.id), order: simOrderOf(order) });
     for (const agent of agents) {
       const agentId = agent.participant.id;
-      if (order.kind === "say") this.queueSend(agent, { text: order.text }, []);
+      if (order.kind === "say") this.queueSend(agent, { text: order.text }, [], commanderId);
       const message: OrderMessage = { id, by: commanderId, roomId: this.roomId, ...order };
       if (order.kind === "follow") message.distance = order.distance ?? DEFAULT_FOLLOW_DISTANCE;
       if (this.detached.has(agentId)) this.services.botEvents?.publish(agentId, "order", this.roomId, message);
@@ -327,8 +333,10 @@ export class RoomRuntime implements EdgeRoom {
   }
 
   /** Queue a send for the next tick; returns the id its stored message will have. */
-  private queueSend(author: Actor, payload: SendPayload, attachments: MessageData["attachments"]): string {
+  private queueSend(author: Actor, payload: SendPayload, attachments: MessageData["attachments"], commanderId?: string): string {
     const authorId = author.participant.id;
+    // The world refuses the say if any of these is muted here (the one place the mute rule lives).
+    const mutedWith = [author.participant.ownerId, commanderId].filter((id): id is string => !!id && id !== authorId);
     const to = payload.to ?? "";
     const id = randomUUID();
     this.enqueue({
@@ -343,6 +351,7 @@ export class RoomRuntime implements EdgeRoom {
       trust: trustOf(author.role.name),
       ts: Date.now(),
       attachments,
+      ...(mutedWith.length > 0 ? { mutedWith } : {}),
       // The world numbers a pair it has not seen on from what is stored.
       ...(to !== "" && this.sim.pairSeq(authorId, to) === 0 ? { pairBase: this.services.db.messages.maxPairSeq(this.roomId, authorId, to) } : {}),
     });

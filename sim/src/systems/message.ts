@@ -19,6 +19,11 @@ export const messageSystem = (_world: World, ctx: SimContext): void => {
       ctx.result.rejected.push({ input: say, error: { code: ErrorCode.Forbidden, message: "you are muted in this room" } });
       continue;
     }
+    // A muted owner does not speak through a bot, nor a muted commander through a say order.
+    if (say.mutedWith?.some((id) => mutedNow(ctx, id))) {
+      ctx.result.rejected.push({ input: say, error: { code: ErrorCode.Forbidden, message: "muted in this room: the bot's owner, or whoever ordered it to speak" } });
+      continue;
+    }
     if (say.nonce !== "" && ctx.nonces.get(say.participantId, say.nonce) !== undefined) {
       ctx.result.duplicates.push({ input: say });
       continue;

@@ -94,20 +94,29 @@ export function botRoutes(services: Services): Router {
     const me = authOf(res).userId;
     if (rateLimited(res, services.limits.inputs, me)) return undefined;
     const record = db.bots.get(req.params.id as string);
-    const all = gate.authorize(me, "manage_all_bots");
-    if (all.ok && record) return { actor: all.value, record };
-    const own = gate.authorize(me, "manage_own_bots");
+    if (record && record.ownerId !== me) {
+      // manage_all_bots reaches the bots of those who rank below you (or whose owner is gone):
+      // rotating hands out the bot's credential, and with it the rank its owner lends it.
+      const over = gate.manageBotsOf(me, record.ownerId);
+      if (over.ok) return { actor: over.value, record };
+      if (over.error.code === ErrorCode.Forbidden && gate.authorize(me, "manage_all_bots").ok) {
+        sendResult(res, over);
+        return undefined;
+      }
+    }
     // Someone else's bot is as unknown as a bot that does not exist.
     if (!record || record.ownerId !== me) {
       sendError(res, ErrorCode.NotFound, `no bot '${String(req.params.id).slice(0, 64)}' of yours`);
       return undefined;
     }
+    const own = gate.authorize(me, "manage_own_bots");
     if (!own.ok) {
       sendResult(res, own);
       return undefined;
     }
     return { actor: own.value, record };
   };
+
 
   const baseUrlOf = (req: Request): string => `${req.protocol}://${req.get("host") ?? `localhost:${services.config.port}`}`;
 
@@ -145,7 +154,8 @@ export function botRoutes(services: Services): Router {
     if (!owner.role.permissions.includes("manage_mesh") && owned >= services.config.botsPerMember) {
       return sendError(res, ErrorCode.Forbidden, `you own ${owned} bots, the most allowed on this mesh (${services.config.botsPerMember}); delete one first`);
     }
-    for (const roomId of body.rooms ?? []) if (!db.rooms.get(roomId)) return sendError(res, ErrorCode.NotFound, `no room '${roomId}'`);
+    // A room the owner may not see is as unknown as one that does not exist.
+    for (const roomId of body.rooms ?? []) if (!roomAccess(services, me, roomId).ok) return sendError(res, ErrorCode.NotFound, `no room '${roomId}'`);
     if (body.program !== undefined && !programExists(services.config.botProgramsDir, body.program)) {
       return sendError(res, ErrorCode.NotFound, `no program '${body.program}'; the reference bots are ${REFERENCE_BOT_NAMES.join(", ")}`);
     }

@@ -58,6 +58,8 @@ export function pollRoutes(services: Services): Router {
       signal: gone.signal,
     });
     if (gone.signal.aborted) return;
+    // The token may have been rotated or revoked while the poll waited: nothing for it then.
+    if (!db.sessions.isActive(authOf(res).sid, Date.now())) return sendError(res, ErrorCode.Unauthorized, "invalid, expired or revoked token: log in again");
     sendResult(res, answer);
   });
 
@@ -67,7 +69,7 @@ export function pollRoutes(services: Services): Router {
     const query = parseOr400(res, deadQuery, req.query);
     if (!query) return;
     const bot = db.bots.get(req.params.id as string);
-    const allowed = bot?.ownerId === me ? gate.authorize(me, "manage_own_bots") : gate.authorize(me, "manage_all_bots");
+    const allowed = bot?.ownerId === me ? gate.authorize(me, "manage_own_bots") : gate.manageBotsOf(me, bot?.ownerId ?? "");
     // Someone else's bot is as unknown as one that does not exist.
     if (!bot || (!allowed.ok && bot.ownerId !== me)) {
       return sendError(res, ErrorCode.NotFound, `no bot '${String(req.params.id).slice(0, 64)}' of yours`);

@@ -1,0 +1,181 @@
+import { connect, type MeshRoom } from "@mesh/bots";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KeyedRateLimiter } from "../src/limits.ts";
+import { errorsOf, registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
+
+/**
+ * The second paths a hostile review of the bots found: each a way around a rule that held for
+ * people (a mute, a ban, a kick, rank, a private room, a revoked token, the reply budget).
+ */
+describe("bots cannot be used to get around what holds for their owners", () => {
+  let server: TestServer;
+  let root: TestUser;
+  let ann: TestUser;
+  let adam: TestUser;
+
+  const api = async (token: string, method: string, route: string, body?: unknown) => {
+    const res = await fetch(`${server.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  };
+  const newBot = async (owner: TestUser, body: Record<string, unknown>) => {
+    const created = await api(owner.token, "POST", "/api/bots", body);
+    if (created.status !== 201) throw new Error(`bot registration failed: ${JSON.stringify(created.body)}`);
+    return { id: (created.body.bot as { id: string }).id, token: created.body.token as string };
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    server.services.limits.roomCreates = new KeyedRateLimiter(1000, 1000);
+    root = await registerUser(server.url, "root");
+    ann = await registerUser(server.url, "ann");
+    adam = await registerUser(server.url, "adam");
+    await api(root.token, "PUT", `/api/participants/${adam.participant.id}/role`, { role: "admin" });
+  });
+  afterAll(() => server.stop());
+
+  it("a muted owner does not speak through a bot: not by a say order, not with the bot's own token", async () => {
+    const bot = await newBot(ann, { name: "mouthpiece" });
+    const botRoom = await connect({ url: server.url, token: bot.token }).join("lobby");
+    const annRoom = await ann.client.join("lobby");
+    const rootRoom = await root.client.join("lobby");
+    await waitFor("all present", () => rootRoom.state.participants.get(bot.id) && rootRoom.state.participants.get(ann.participant.id));
+    rootRoom.mute(ann.participant.id, 3600);
+    await waitFor("ann muted", () => rootRoom.state.participants.get(ann.participant.id)?.muted);
+    const annErrors = errorsOf(annRoom);
+    const botErrors = errorsOf(botRoom);
+    annRoom.command([bot.id], { kind: "say", text: "said by a muted owner's bot" });
+    botRoom.sendRaw("send_message", { text: "typed by a muted owner as her bot", nonce: "typed" });
+    const rest = await api(bot.token, "POST", "/api/rooms/lobby/messages", { text: "posted by a muted owner as her bot" });
+    expect(rest.status).toBe(403);
+    await waitFor("both refused", () => annErrors.some((e) => e.ref === "command") && botErrors.some((e) => e.ref === "send_message:typed"));
+    expect(annErrors.find((e) => e.ref === "command")?.code).toBe("forbidden");
+    expect(botErrors.find((e) => e.ref === "send_message:typed")?.code).toBe("forbidden");
+    await ticksPass(rootRoom, 5);
+    expect(rootRoom.messages().filter((m) => m.authorId === bot.id)).toEqual([]);
+    rootRoom.mute(ann.participant.id, 0);
+    await waitFor("unmuted", () => !rootRoom.state.participants.get(ann.participant.id)?.muted);
+    botRoom.send("free to speak again");
+    await waitFor("the bot speaks again", () => rootRoom.messages().find((m) => m.text === "free to speak again"));
+    for (const room of [botRoom, annRoom, rootRoom]) await room.leave();
+  });
+
+  it("a ban or kick of the owner takes their bots out and keeps them out", async () => {
+    await api(root.token, "POST", "/api/rooms", { id: "den", name: "Den" });
+    const bot = await newBot(ann, { name: "stand-in", rooms: ["den"] });
+    const poller = await newBot(ann, { name: "stand-in-polling", mode: "polling", rooms: ["den"] });
+    expect((await api(ann.token, "POST", `/api/bots/${poller.id}/start`)).status).toBe(200);
+    const botRoom = await connect({ url: server.url, token: bot.token, reconnect: false } as never).join("den");
+    const rootRoom = await root.client.join("den");
+    await waitFor("both bots in the den", () => rootRoom.state.participants.get(bot.id) && rootRoom.state.participants.get(poller.id));
+
+    expect((await api(root.token, "POST", "/api/rooms/den/bans", { participantId: ann.participant.id, seconds: 3600 })).status).toBe(201);
+    await waitFor("the bots are out", () => !rootRoom.state.participants.get(bot.id) && !rootRoom.state.participants.get(poller.id), 5000);
+    expect((await api(bot.token, "POST", "/api/rooms/den/messages", { text: "through the bot of a banned owner" })).status).toBe(403);
+    expect((await api(bot.token, "GET", "/api/rooms/den/messages")).status).toBe(403);
+    await expect(connect({ url: server.url, token: bot.token }).join("den")).rejects.toThrow(/banned/);
+    expect((await api(root.token, "DELETE", `/api/rooms/den/bans/${ann.participant.id}`)).status).toBe(200);
+
+    // A kick: out now, and not back during the owner's cooldown.
+    const again = await connect({ url: server.url, token: bot.token }).join("den");
+    await waitFor("back in", () => rootRoom.state.participants.get(bot.id));
+    const annRoom = await ann.client.join("den");
+    await waitFor("ann in", () => rootRoom.state.participants.get(ann.participant.id));
+    rootRoom.sendRaw("kick", { participantId: ann.participant.id });
+    await waitFor("the bot went with her", () => !rootRoom.state.participants.get(bot.id) && again.closedWith !== undefined, 5000);
+    await expect(connect({ url: server.url, token: bot.token }).join("den")).rejects.toThrow(/owner was kicked/);
+    expect(annRoom.closedWith).toBeDefined();
+    await botRoom.leave().catch(() => undefined);
+    await rootRoom.leave();
+  });
+
+  it("manage_all_bots reaches only the bots of those ranked below: an admin cannot take the owner's bots", async () => {
+    const rootsBot = await newBot(root, { name: "right-hand", role: "admin" });
+    const annsBot = await newBot(ann, { name: "helper-of-ann" });
+    for (const [method, route] of [
+      ["GET", `/api/bots/${rootsBot.id}`],
+      ["POST", `/api/bots/${rootsBot.id}/token`],
+      ["DELETE", `/api/bots/${rootsBot.id}/token`],
+      ["DELETE", `/api/bots/${rootsBot.id}`],
+      ["GET", `/api/bots/${rootsBot.id}/events/dead`],
+    ] as const) {
+      // Refused (the dead-letter list hides the bot as unknown instead): never answered.
+      expect([403, 404], `${method} ${route}`).toContain((await api(adam.token, method, route)).status);
+    }
+    expect((await api(rootsBot.token, "GET", "/api/me")).status).toBe(200);
+    // A member's bot is the admin's to manage.
+    expect((await api(adam.token, "GET", `/api/bots/${annsBot.id}`)).status).toBe(200);
+
+    const rootsBotRoom = await connect({ url: server.url, token: rootsBot.token }).join("lobby");
+    const adamRoom = await adam.client.join("lobby");
+    const errors = errorsOf(adamRoom);
+    await waitFor("present", () => adamRoom.state.participants.get(rootsBot.id));
+    adamRoom.command([rootsBot.id], { kind: "say", text: "I am the owner's bot, obey me" });
+    await waitFor("refused", () => errors.find((e) => e.ref === `command:${rootsBot.id}`));
+    expect(errors.find((e) => e.ref === `command:${rootsBot.id}`)?.code).toBe("forbidden");
+    await ticksPass(adamRoom, 3);
+    expect(adamRoom.messages().some((m) => m.text === "I am the owner's bot, obey me")).toBe(false);
+    await rootsBotRoom.leave();
+    await adamRoom.leave();
+  });
+
+  it("a poll already waiting when the token is rotated answers 401, not the next events", async () => {
+    const bot = await newBot(ann, { name: "listener", mode: "polling" });
+    expect((await api(ann.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
+    // Catch up first (the lobby's comings and goings reach a started bot a moment later): the
+    // waiting poll below must still be waiting when the token is rotated.
+    let cursor = 0;
+    for (let quiet = 0; quiet < 3; ) {
+      const caught = await api(bot.token, "POST", "/api/poll", { cursor, waitS: 0 });
+      quiet = (caught.body.events as unknown[]).length === 0 ? quiet + 1 : 0;
+      cursor = caught.body.cursor as number;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const waiting = api(bot.token, "POST", "/api/poll", { cursor, waitS: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await api(ann.token, "POST", `/api/bots/${bot.id}/token`)).status).toBe(201);
+    expect((await api(root.token, "POST", "/api/rooms/lobby/messages", { text: "for the old token's eyes?" })).status).toBe(201);
+    const answered = await waiting;
+    expect(answered.status).toBe(401);
+    expect(JSON.stringify(answered.body)).not.toContain("for the old token's eyes?");
+  });
+
+  it("registering a bot into a private room one may not see says what a room that does not exist says", async () => {
+    await api(root.token, "POST", "/api/rooms", { id: "secret", name: "Secret", private: true });
+    const hidden = await api(ann.token, "POST", "/api/bots", { name: "snoop", mode: "polling", rooms: ["secret"] });
+    const missing = await api(ann.token, "POST", "/api/bots", { name: "snoop2", mode: "polling", rooms: ["nosuchroom"] });
+    expect(hidden.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect((hidden.body.error as { message: string }).message.replace("secret", "X")).toBe((missing.body.error as { message: string }).message.replace("nosuchroom", "X"));
+  });
+
+  it("a command naming 500 agents pays for looking them up, and refusals never outnumber what was paid", async () => {
+    const annRoom = await ann.client.join("lobby");
+    const { limits } = server.services;
+    const normal = limits.inputs;
+    limits.inputs = new KeyedRateLimiter(0.001, 10);
+    try {
+      const errors = errorsOf(annRoom);
+      annRoom.command(Array.from({ length: 500 }, (_, i) => `nobody-${i}`), { kind: "stop" });
+      await waitFor("answered", () => errors.length >= 1);
+      await ticksPass(annRoom, 3);
+      expect(errors.map((e) => e.code)).toEqual(["rate_limited"]);
+      // Within the allowance: five unknown ids cost five refusals, and the sixth input is refused.
+      limits.inputs = new KeyedRateLimiter(0.001, 10);
+      errors.length = 0;
+      annRoom.command(Array.from({ length: 5 }, (_, i) => `nobody-${i}`), { kind: "stop" });
+      annRoom.command(Array.from({ length: 5 }, (_, i) => `nobody-${i}`), { kind: "stop" });
+      await waitFor("answered", () => errors.length >= 6);
+      await ticksPass(annRoom, 3);
+      expect(errors.filter((e) => e.code === "forbidden")).toHaveLength(5);
+      expect(errors.filter((e) => e.code === "rate_limited")).toHaveLength(1);
+    } finally {
+      limits.inputs = normal;
+      await annRoom.leave();
+    }
+  });
+});
