@@ -1,4 +1,4 @@
-import { connect, type MeshRoom } from "@mesh/bots";
+import { connect } from "@mesh/bots";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyedRateLimiter } from "../src/limits.ts";
 import { errorsOf, registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
@@ -69,7 +69,7 @@ describe("bots cannot be used to get around what holds for their owners", () => 
     const bot = await newBot(ann, { name: "stand-in", rooms: ["den"] });
     const poller = await newBot(ann, { name: "stand-in-polling", mode: "polling", rooms: ["den"] });
     expect((await api(ann.token, "POST", `/api/bots/${poller.id}/start`)).status).toBe(200);
-    const botRoom = await connect({ url: server.url, token: bot.token, reconnect: false } as never).join("den");
+    const botRoom = await connect({ url: server.url, token: bot.token }).join("den");
     const rootRoom = await root.client.join("den");
     await waitFor("both bots in the den", () => rootRoom.state.participants.get(bot.id) && rootRoom.state.participants.get(poller.id));
 

@@ -267,8 +267,10 @@ function command({ services, room, actor }: InputContext, agentIds: string[], or
   // Someone else's bots only over their owner's rank (gate.manageBotsOf), asked once per owner.
   const outranked = new Map<string, boolean>();
   const overOwner = (ownerId: string): boolean => {
-    let over = outranked.get(ownerId);
-    if (over === undefined) outranked.set(ownerId, (over = services.gate.manageBotsOf(me, ownerId, { roomId: room.roomId }).ok));
+    const known = outranked.get(ownerId);
+    if (known !== undefined) return known;
+    const over = services.gate.manageBotsOf(me, ownerId, { roomId: room.roomId }).ok;
+    outranked.set(ownerId, over);
     return over;
   };
   const agents: Actor[] = [];
