@@ -1,7 +1,7 @@
 import { connect } from "@mesh/bots";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyedRateLimiter } from "../src/limits.ts";
-import { errorsOf, registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
+import { errorsOf, registerBot, registerUser, restCall, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
 
 /**
  * The second paths a hostile review of the bots found: each a way around a rule that held for
@@ -13,20 +13,8 @@ describe("bots cannot be used to get around what holds for their owners", () => 
   let ann: TestUser;
   let adam: TestUser;
 
-  const api = async (token: string, method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-  };
-  const newBot = async (owner: TestUser, body: Record<string, unknown>) => {
-    const created = await api(owner.token, "POST", "/api/bots", body);
-    if (created.status !== 201) throw new Error(`bot registration failed: ${JSON.stringify(created.body)}`);
-    return { id: (created.body.bot as { id: string }).id, token: created.body.token as string };
-  };
+  const api = (token: string, method: string, route: string, body?: unknown) => restCall(server.url, token, method, route, body);
+  const newBot = (owner: TestUser, body: Record<string, unknown>) => registerBot(server.url, owner.token, body);
 
   beforeAll(async () => {
     server = await startTestServer();

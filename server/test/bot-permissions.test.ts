@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { connect } from "@mesh/bots";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyedRateLimiter } from "../src/limits.ts";
-import { errorsOf, registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
+import { errorsOf, registerUser, restCall, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
 
 interface Registered {
   status: number;
@@ -17,15 +17,7 @@ describe("bots: registration, tokens and effective permissions", () => {
   let ann: TestUser;
   let bob: TestUser;
 
-  const call = async (token: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await fetch(`${server.url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text.startsWith("{") ? JSON.parse(text) : { text } };
-  };
+  const call = (token: string, method: string, route: string, body?: unknown) => restCall(server.url, token, method, route, body);
   const register = async (owner: TestUser | string, body: Record<string, unknown>): Promise<Registered> =>
     (await call(typeof owner === "string" ? owner : owner.token, "POST", "/api/bots", body)) as Registered;
   const setRole = (who: TestUser, role: string) => call(root.token, "PUT", `/api/participants/${who.participant.id}/role`, { role });

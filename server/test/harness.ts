@@ -115,3 +115,27 @@ export function errorsOf(room: MeshRoom): ErrorPayload[] {
   room.onError((e) => errors.push(e));
   return errors;
 }
+
+/** One JSON REST call with a bearer token: the status and the parsed body (`{}` when empty). */
+export async function restCall(
+  url: string,
+  token: string,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text.startsWith("{") ? (JSON.parse(text) as Record<string, unknown>) : { text } };
+}
+
+/** Register a bot owned by `ownerToken`'s account (POST /api/bots); fails the test if refused. */
+export async function registerBot(url: string, ownerToken: string, body: Record<string, unknown>): Promise<{ id: string; token: string }> {
+  const created = await restCall(url, ownerToken, "POST", "/api/bots", body);
+  if (created.status !== 201) throw new Error(`bot registration failed: ${created.status} ${JSON.stringify(created.body)}`);
+  return { id: (created.body.bot as { id: string }).id, token: created.body.token as string };
+}

@@ -2,19 +2,7 @@ import { connect, type MeshRoom } from "@mesh/bots";
 import type { OrderMessage } from "@mesh/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeyedRateLimiter } from "../src/limits.ts";
-import { errorsOf, registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
-
-/** Register a bot owned by `owner` over REST; returns its id and token. */
-async function registerBot(url: string, owner: TestUser, name: string, body: Record<string, unknown> = {}): Promise<{ id: string; token: string }> {
-  const res = await fetch(`${url}/api/bots`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json" },
-    body: JSON.stringify({ name, ...body }),
-  });
-  const json = (await res.json()) as { bot: { id: string }; token: string };
-  if (res.status !== 201) throw new Error(`bot registration failed: ${res.status} ${JSON.stringify(json)}`);
-  return { id: json.bot.id, token: json.token };
-}
+import { errorsOf, registerBot, registerUser, startTestServer, type TestServer, type TestUser, ticksPass, waitFor } from "./harness.ts";
 
 describe("orders: bots as entities that obey their owners", () => {
   let server: TestServer;
@@ -31,7 +19,7 @@ describe("orders: bots as entities that obey their owners", () => {
     bob = await registerUser(server.url, "bob");
     bots = [];
     for (const name of ["ann-bot-1", "ann-bot-2", "ann-bot-3"]) {
-      const bot = await registerBot(server.url, ann, name);
+      const bot = await registerBot(server.url, ann.token, { name });
       const room = await connect({ url: server.url, token: bot.token }).join("lobby");
       const orders: OrderMessage[] = [];
       room.onOrder((order) => orders.push(order));

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { MeshRoom } from "@mesh/bots";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorsOf, registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
+import { errorsOf, registerUser, restCall, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "bots");
 
@@ -25,14 +25,7 @@ describe("the controller runs the orderly reference bot", () => {
   let bobRoom: MeshRoom;
   let botId: string;
 
-  const api = async (user: TestUser, method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${user.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const api = (user: TestUser, method: string, route: string, body?: unknown) => restCall(server.url, user.token, method, route, body);
   const statusOf = async (user: TestUser, id: string): Promise<Status> => (await api(user, "GET", `/api/bots/${id}/logs`)).body.status as Status;
   const seen = (id: string) => annRoom.state.participants.get(id);
 
@@ -195,5 +188,45 @@ describe("a bot that crashes at once", () => {
     const restarts = last?.restarts;
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect((await status()).restarts).toBe(restarts);
+  });
+});
+
+describe("the greeter, mention and wanderer reference bots, each run by the controller", () => {
+  let server: TestServer;
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("welcome, answer and walk", async () => {
+    server = await startTestServer();
+    await registerUser(server.url, "root");
+    const ann = await registerUser(server.url, "ann");
+    const headers = { authorization: `Bearer ${ann.token}`, "content-type": "application/json" };
+    const ids: Record<string, string> = {};
+    for (const program of ["greeter", "mention", "wanderer"]) {
+      const created = await fetch(`${server.url}/api/bots`, { method: "POST", headers, body: JSON.stringify({ name: `ref-${program}`, program }) });
+      ids[program] = ((await created.json()) as { bot: { id: string } }).bot.id;
+      expect((await fetch(`${server.url}/api/bots/${ids[program]}/start`, { method: "POST", headers })).status).toBe(200);
+    }
+    const watcher = await ann.client.join("lobby");
+    await waitFor("all three in the lobby", () => Object.values(ids).every((id) => watcher.state.participants.get(id)), 30000);
+
+    const bea = await registerUser(server.url, "bea");
+    const beaRoom = await bea.client.join("lobby");
+    await waitFor("the greeter welcomed bea", () => watcher.messages().find((m) => m.authorId === ids.greeter && m.text.includes("Welcome, bea")), 10000);
+
+    beaRoom.send("@ref-mention are you there?");
+    const answer = await waitFor("the mention bot answered", () => watcher.messages().find((m) => m.authorId === ids.mention && m.text.includes("are you there?")), 10000);
+    expect(answer.text).toContain("Hello bea");
+    expect(answer.text).not.toContain("@");
+
+    const start = { x: watcher.state.participants.get(ids.wanderer)?.x, z: watcher.state.participants.get(ids.wanderer)?.z };
+    await waitFor("the wanderer walked", () => {
+      const p = watcher.state.participants.get(ids.wanderer);
+      return p && (p.x !== start.x || p.z !== start.z);
+    }, 15000);
+    await beaRoom.leave();
+    await watcher.leave();
   });
 });
