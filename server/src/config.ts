@@ -29,7 +29,7 @@ export const SETTINGS = [
   { env: "MESH_BOT_IMAGE", default: "the-mesh:latest", help: "container image of bot Pods (kubernetes runtime)" },
   { env: "MESH_K8S_NAMESPACE", default: "mesh-bots", help: "namespace of bot Pods and their Secrets (kubernetes runtime)" },
   { env: "MESH_BOTS_PER_MEMBER", default: "10", help: "bots one participant may own (the mesh owner is exempt)" },
-  { env: "MESH_WEBHOOK_PRIVATE", default: "true", help: "bridge bots' webhooks may point at loopback and private addresses (false on a public mesh: no requests into your network)" },
+  { env: "MESH_WEBHOOK_PRIVATE", default: "false", help: "true lets bridge bots' webhooks point at loopback and private addresses (a bot beside a self-hosted mesh); off, no member can make the server send requests into its own network" },
   { env: "MESH_WEBHOOK_ATTEMPTS", default: "8", help: "tries per event to a bridge bot's webhook (backoff 1 s, 2 s, 4 s … 60 s) before it is a dead letter" },
   { env: "MESH_WEBHOOK_TIMEOUT_S", default: "5", help: "seconds a bridge bot's webhook has to answer one delivery" },
 ] as const;

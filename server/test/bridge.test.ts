@@ -87,7 +87,7 @@ describe("bridge bots: signed webhooks, retries and dead letters", () => {
   });
 
   it("POSTs a bot's events in order, signed so the SDK's helper accepts them; a wrong secret or a stale timestamp is refused", async () => {
-    server = await startTestServer();
+    server = await startTestServer({ webhookPrivate: true }); // the webhooks here listen on loopback
     const hook = await receiver((_req, res) => res.writeHead(204).end());
     receivers.push(hook);
     const owner = await registerUser(server.url, "bridge_owner");
@@ -119,7 +119,7 @@ describe("bridge bots: signed webhooks, retries and dead letters", () => {
   });
 
   it("end to end: a started bridge bot's webhook hears a person in its room, and the bot answers over REST", async () => {
-    server = await startTestServer();
+    server = await startTestServer({ webhookPrivate: true }); // the webhooks here listen on loopback
     const hook = await receiver((_req, res) => res.writeHead(200).end("ok"));
     receivers.push(hook);
     const owner = await registerUser(server.url, "e2e_bridge_owner");
@@ -150,7 +150,7 @@ describe("bridge bots: signed webhooks, retries and dead letters", () => {
 
   it("retries a failing webhook with backoff, then dead-letters and shows it, while the room keeps ticking", async () => {
     server = await startTestServer(
-      { webhookAttempts: 4 },
+      { webhookAttempts: 4, webhookPrivate: true },
       { bridge: { backoffMs: 100, maxBackoffMs: 1_000, timeoutMs: 400, intervalMs: 20 } },
     );
     const failing = await receiver((_req, res) => res.writeHead(500).end("no"));
@@ -252,7 +252,7 @@ describe("bridge bots: signed webhooks, retries and dead letters", () => {
   });
 
   it("only the bot's owner (or manage_all_bots) sees its dead letters", async () => {
-    server = await startTestServer();
+    server = await startTestServer({ webhookPrivate: true }); // the webhooks here listen on loopback
     await registerUser(server.url, "mesh_owner"); // the first account owns the mesh
     const owner = await registerUser(server.url, "letter_owner");
     const stranger = await registerUser(server.url, "stranger");
