@@ -4,4 +4,6 @@ export { createLogger, type Logger } from "./logger.ts";
 export { DirectWindow, type ViewChange } from "./realtime/direct-window.ts";
 export { DirectViews, patchSkippingQuietViews } from "./realtime/direct-views.ts";
 export type { ReplayRecord, RoomStats } from "./realtime/room-registry.ts";
+/** For the bench: a room without sockets, exactly as the server runs one. */
+export { RoomRuntime, type RuntimePort, type RuntimeServices } from "./realtime/room-runtime.ts";
 export { StartupError, startServer, type RunningServer, type StartOptions } from "./server.ts";

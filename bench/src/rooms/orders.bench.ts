@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type Client, getMessageBytes, Protocol, SchemaSerializer } from "@colyseus/core";
-import { CloseCode, DEFAULT_ROOM_SIZE, type ErrorPayload, type OrderMessage, type RoomData, type RoomState, ServerMessage } from "@mesh/schema";
-import { createLogger, loadConfig, type RunningServer, startServer } from "@mesh/server";
+import { DEFAULT_ROOM_SIZE, type RoomData, type RoomState, ServerMessage } from "@mesh/schema";
+import { createLogger, loadConfig, RoomRuntime, type RunningServer, type RuntimeServices, startServer } from "@mesh/server";
 import { CountingSocket } from "../conversation/patch-world.ts";
 import { percentile } from "../conversation/samples.ts";
 import { progress, type BenchLine } from "../report.ts";
@@ -23,35 +23,6 @@ const MAX_WALK_TICKS = 2000;
 
 type Services = RunningServer["services"];
 type Actor = NonNullable<ReturnType<Services["gate"]["actor"]>>;
-type RuntimeServices = Pick<Services, "db" | "gate" | "log" | "config" | "audit" | "limits">;
-interface RuntimePort {
-  notify(participantId: string, error: ErrorPayload): void;
-  disconnect(participantId: string, code: number, reason: string): void;
-  order(participantId: string, order: OrderMessage): void;
-}
-/** The part of the server's RoomRuntime (server/src/realtime/room-runtime.ts) this bench drives. */
-interface Runtime {
-  readonly state: RoomState;
-  arrive(actor: Actor): unknown;
-  input(participantId: string, type: string, payload: unknown): { ok: true } | { ok: false; error: { code: string; message: string } };
-  tick(): { views: unknown[]; updated: unknown[] };
-  sweepDirect(): void;
-  close(): void;
-}
-type RuntimeClass = new (services: RuntimeServices, room: RoomData, port: RuntimePort) => Runtime;
-
-/**
- * @mesh/server does not export RoomRuntime, and the package boundary rule forbids a path into
- * its src: take the class from a live room's runtime instead (the room is shut down at once).
- * When RoomRuntime is exported for benches (as DirectWindow is), import it and drop this.
- */
-const runtimeClass = async (server: RunningServer, roomId: string): Promise<RuntimeClass> => {
-  const live = await server.services.rooms.ensureOpen(roomId);
-  const runtime = (live as unknown as { runtime?: object }).runtime;
-  await live.shutdown(CloseCode.RoomDeleted, "bench: only its RoomRuntime class was needed");
-  if (typeof runtime?.constructor !== "function") throw new Error("rooms.orders bench: the live room holds no runtime");
-  return runtime.constructor as RuntimeClass;
-};
 
 /**
  * One room as the server runs it, without sockets: a RoomRuntime (edge → world → outbox → state
@@ -60,14 +31,14 @@ const runtimeClass = async (server: RunningServer, roomId: string): Promise<Runt
  * encoded as the transport would (one `order` frame per bot).
  */
 class World {
-  readonly runtime: Runtime;
+  readonly runtime: RoomRuntime;
   readonly sockets: CountingSocket[];
   private readonly byId = new Map<string, CountingSocket>();
   private readonly serializer = new SchemaSerializer<RoomState>();
   notices = 0;
 
-  constructor(Runtime: RuntimeClass, services: RuntimeServices, room: RoomData, actors: readonly Actor[]) {
-    this.runtime = new Runtime(services, room, {
+  constructor(services: RuntimeServices, room: RoomData, actors: readonly Actor[]) {
+    this.runtime = new RoomRuntime(services, room, {
       notify: () => {
         this.notices++;
       },
@@ -164,7 +135,6 @@ export const roomOrdersBench = async (options: BenchOptions): Promise<BenchLine[
   if (!loaded.ok) throw new Error(`rooms.orders bench: ${loaded.errors.join("; ")}`);
   const server = await startServer(loaded.value, createLogger("silent"));
   try {
-    const Runtime = await runtimeClass(server, "lobby");
     const { db, gate } = server.services;
     const services: RuntimeServices = server.services;
     const ownerId = "bench-owner";
@@ -190,7 +160,7 @@ export const roomOrdersBench = async (options: BenchOptions): Promise<BenchLine[
     const world = (id: string) => {
       const room = db.rooms.get(id);
       if (!room) throw new Error(`rooms.orders bench: no room '${id}'`);
-      return new World(Runtime, services, room, actors);
+      return new World(services, room, actors);
     };
     const [idle, orders, plain] = roomIds.map(world);
 
@@ -269,7 +239,12 @@ export const roomOrdersBench = async (options: BenchOptions): Promise<BenchLine[
         () => "move_order_tick",
         (w) => {
           const active = w.count("active", "move_to");
-          if (active !== AGENTS) throw new Error(`rooms.orders bench: ${active} of ${AGENTS} move_to orders active`);
+          if (active !== AGENTS) {
+            const others = [...w.runtime.state.participants.values()]
+              .filter((p) => p.kind === "bot" && p.order?.status !== "active")
+              .map((p) => `${p.id}: ${p.order?.kind}/${p.order?.status} ${p.order?.note ?? ""}`);
+            throw new Error(`rooms.orders bench: ${active} of ${AGENTS} move_to orders active; ${others.slice(0, 3).join("; ")} (${w.notices} errors sent)`);
+          }
           // The plain room's bots walk to the very points the formation gave, by their own moves.
           for (const p of w.runtime.state.participants.values()) {
             if (p.order?.kind === "move_to") plainNextInputs.push([p.id, "move", { x: p.order.x, z: p.order.z }]);
