@@ -33,6 +33,29 @@ describe("the permission gate", () => {
     expect(refused).toMatchObject({ ok: false, error: { code: "forbidden" } });
   });
 
+  it("gives a bot its role ∩ its owner's current role, one by one or many at once", () => {
+    const bot = (id: string, role: string, ownerId: string) =>
+      db.users.create({ id, username: id, passwordHash: "!", kind: "bot", role, ownerId });
+    bot("meg-bot", "agent", "meg");
+    bot("olga-bot", "admin", "olga");
+    bot("orphan", "agent", "gone");
+    bot("bot-of-bot", "agent", "meg-bot");
+    const ids = ["meg-bot", "olga-bot", "orphan", "bot-of-bot", "meg", "ghost"];
+    const many = gate.actors(ids);
+    for (const id of ids) expect(many.get(id), id).toEqual(gate.actor(id));
+    const megBot = gate.actor("meg-bot");
+    // agent holds lock_threads, a member does not; the bot ranks no higher than its owner.
+    expect(megBot?.role.permissions).toContain("send_messages");
+    expect(megBot?.role.permissions).not.toContain("lock_threads");
+    expect(megBot?.role.priority).toBe(300);
+    expect(gate.actor("olga-bot")?.role.permissions).toContain("manage_all_bots");
+    expect(gate.actor("orphan")?.role.permissions).toEqual([]);
+    expect(gate.actor("bot-of-bot")?.role.permissions).toEqual([]);
+    db.users.setRole("meg", "spectator");
+    expect(gate.actors(["meg-bot"]).get("meg-bot")?.role.permissions).toEqual(["view_rooms", "view_members"]);
+    expect(gate.actor("meg-bot")?.role.priority).toBe(50);
+  });
+
   it("refuses unknown participants as unauthorized", () => {
     expect(gate.authorize("ghost", "view_rooms")).toMatchObject({ ok: false, error: { code: "unauthorized" } });
   });

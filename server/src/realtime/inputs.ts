@@ -275,8 +275,10 @@ function command({ services, room, actor }: InputContext, agentIds: string[], or
   };
   const agents: Actor[] = [];
   const refused: { agentId: string; error: MeshError }[] = [];
-  for (const agentId of new Set(agentIds)) {
-    const agent = services.gate.actor(agentId, owners);
+  const named = [...new Set(agentIds)];
+  const actors = services.gate.actors(named, owners);
+  for (const agentId of named) {
+    const agent = actors.get(agentId);
     const refuse = (code: ErrorCode, message: string) => refused.push({ agentId, error: { code, message } });
     // Unknown ids, humans and other people's bots look alike: none of them is yours to command.
     if (agent?.participant.kind !== "bot" || (agent.participant.ownerId !== me && !(anyBot && overOwner(agent.participant.ownerId)))) {
