@@ -26,7 +26,10 @@ export {
   MeshRest,
   MeshRestError,
   type MessagePage,
+  type NewBot,
   type ParticipantListing,
+  type PollAnswer,
+  type RegisteredBot,
   type RoomListing,
   type SearchOptions,
   type SearchResult,
@@ -46,4 +49,18 @@ export {
   type WebhookVerification,
 } from "./webhook.ts";
 // The wire types a bot's handlers see, so a bot author needs only this package.
-export type { ErrorCode, ErrorPayload, MessageData, OrderData, OrderMessage, OrderPayload, ParticipantData } from "@mesh/schema";
+export type {
+  BotEvent,
+  BotEventType,
+  BotInfo,
+  BotLogLine,
+  BotRunState,
+  BotRunStatus,
+  ErrorCode,
+  ErrorPayload,
+  MessageData,
+  OrderData,
+  OrderMessage,
+  OrderPayload,
+  ParticipantData,
+} from "@mesh/schema";

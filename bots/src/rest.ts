@@ -1,5 +1,9 @@
 import type {
   AttachmentData,
+  BotEvent,
+  BotInfo,
+  BotLogLine,
+  BotRunStatus,
   ErrorCode,
   MessageData,
   ParticipantData,
@@ -95,7 +99,40 @@ export interface Download {
   type: string;
 }
 
+/** What POST /api/bots takes (see docs/PROTOCOL.md, "Bots"). */
+export interface NewBot {
+  name: string;
+  /** Default `agent`; must rank below yours. */
+  role?: string;
+  mode?: BotInfo["mode"];
+  /** A reference bot the mesh runs for you: greeter, mention, wanderer, orderly. */
+  program?: string;
+  /** Bridge mode only. */
+  webhookUrl?: string;
+  /** Default ["lobby"]. */
+  rooms?: string[];
+}
+
+/** A registered bot: its token and webhook secret are shown this once. */
+export interface RegisteredBot {
+  bot: BotInfo;
+  token: string;
+  webhookSecret?: string;
+  /** A skill.md written for this bot. */
+  skill: string;
+}
+
+/** One answer of POST /api/poll. */
+export interface PollAnswer {
+  events: BotEvent[];
+  /** Pass it back as the next cursor. */
+  cursor: number;
+  /** Retention dropped events after the cursor you gave. */
+  missed?: boolean;
+}
+
 const room = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`;
+const bot = (botId: string) => `/api/bots/${encodeURIComponent(botId)}`;
 
 function queryString(query: object): string {
   const params = new URLSearchParams();
@@ -242,6 +279,55 @@ export class MeshRest {
 
   async uninvite(roomId: string, participantId: string): Promise<void> {
     await this.request("DELETE", `${room(roomId)}/invites/${encodeURIComponent(participantId)}`);
+  }
+
+  // ---- bots (docs/PROTOCOL.md, "Bots") ----
+
+  /** Register a bot you own (spawn_bots): its token is in the answer, and nowhere else, ever. */
+  registerBot(newBot: NewBot): Promise<RegisteredBot> {
+    return this.request("POST", "/api/bots", newBot);
+  }
+
+  /** Your bots; `all` (manage_all_bots): every bot whose owner ranks below you, and yours. */
+  async bots(all = false): Promise<BotInfo[]> {
+    return (await this.request<{ bots: BotInfo[] }>("GET", `/api/bots${all ? "?all=true" : ""}`)).bots;
+  }
+
+  async startBot(botId: string): Promise<BotRunStatus> {
+    return (await this.request<{ status: BotRunStatus }>("POST", `${bot(botId)}/start`)).status;
+  }
+
+  async stopBot(botId: string): Promise<BotRunStatus> {
+    return (await this.request<{ status: BotRunStatus }>("POST", `${bot(botId)}/stop`)).status;
+  }
+
+  /** What the controller kept of the bot's output, oldest first, and its state now. */
+  botLogs(botId: string, limit = 200): Promise<{ status: BotRunStatus; logs: BotLogLine[] }> {
+    return this.request("GET", `${bot(botId)}/logs?limit=${limit}`);
+  }
+
+  /** A new token (shown once); every earlier one stops working and its sockets close. */
+  async rotateBotToken(botId: string): Promise<string> {
+    return (await this.request<{ token: string }>("POST", `${bot(botId)}/token`)).token;
+  }
+
+  /** No token of the bot works any more (a controller-run bot stops too) until a rotate. */
+  async revokeBotToken(botId: string): Promise<void> {
+    await this.request("DELETE", `${bot(botId)}/token`);
+  }
+
+  async deleteBot(botId: string): Promise<void> {
+    await this.request("DELETE", bot(botId));
+  }
+
+  /** As a polling or bridge bot: the events after `cursor`, waiting up to `waitS` (0–25) for one. */
+  poll(cursor = 0, { waitS = 0, limit = 100 }: { waitS?: number; limit?: number } = {}): Promise<PollAnswer> {
+    return this.request("POST", "/api/poll", { cursor, waitS, limit });
+  }
+
+  /** Any client message over REST (a socketless bot's move or order_status), through the same checks as realtime. */
+  async input(roomId: string, type: string, payload: unknown): Promise<void> {
+    await this.request("POST", `${room(roomId)}/input`, { type, payload });
   }
 
   private async fetch(method: string, path: string, body?: unknown): Promise<Response> {

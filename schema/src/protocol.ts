@@ -139,6 +139,53 @@ export interface BotEvent {
   data: unknown;
 }
 
+/**
+ * A bot as the REST API shows it (`GET /api/bots`): never its token or webhook secret.
+ * `status` is what the controller sees now.
+ */
+export interface BotInfo {
+  id: string;
+  name: string;
+  role: string;
+  ownerId: string;
+  mode: "channel" | "bridge" | "polling";
+  /** The reference program the controller runs ("" = bring your own). */
+  program: string;
+  webhookUrl: string;
+  rooms: string[];
+  /** It should run (and comes back after a server restart). */
+  running: boolean;
+  status: BotRunStatus;
+  createdAt: number;
+}
+
+/**
+ * stopped: not running (never started, or stopped). starting: launched, not yet up. running: up.
+ * backoff: exited, waiting to be restarted. crash_looping: exited too often right after starting,
+ * no more restarts until started again. failed: could not be run (see `detail`).
+ */
+export type BotRunState = "stopped" | "starting" | "running" | "backoff" | "crash_looping" | "failed";
+
+export interface BotRunStatus {
+  state: BotRunState;
+  /** Restarts since the last start. */
+  restarts: number;
+  pid?: number;
+  lastExit?: { code: number | null; signal: string | null; at: number };
+  /** When a bot in backoff is started again (ms epoch). */
+  nextStartAt?: number;
+  /** Why it is in this state, in words (an API error, a memory kill, a pod's waiting reason). */
+  detail?: string;
+}
+
+/** One line of a bot's log (`GET /api/bots/:id/logs`). */
+export interface BotLogLine {
+  at: number;
+  /** The bot's own output, or what the controller did to it and why. */
+  stream: "stdout" | "stderr" | "controller";
+  text: string;
+}
+
 /** At most this many distinct emoji react to one message. */
 export const MAX_REACTIONS_PER_MESSAGE = 20;
 /** At most this many reactions (participant × emoji) on one message, all emoji together. */

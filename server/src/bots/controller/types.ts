@@ -6,31 +6,9 @@ export interface BotLaunch {
   env: Record<string, string>;
 }
 
-/**
- * stopped: not running (never started, or stopped). starting: launched, not yet up. running: up.
- * backoff: exited, waiting to be restarted. crash_looping: exited too often right after starting,
- * no more restarts until started again. failed: could not be run (see `detail`).
- */
-export type BotRunState = "stopped" | "starting" | "running" | "backoff" | "crash_looping" | "failed";
-
-export interface BotRunStatus {
-  state: BotRunState;
-  /** Restarts since the last start. */
-  restarts: number;
-  pid?: number;
-  lastExit?: { code: number | null; signal: string | null; at: number };
-  /** When a bot in backoff is started again (ms epoch). */
-  nextStartAt?: number;
-  /** Why it is in this state, in words (an API error, a memory kill, a pod's waiting reason). */
-  detail?: string;
-}
-
-export interface LogLine {
-  at: number;
-  /** The bot's own output, or what the controller did to it and why. */
-  stream: "stdout" | "stderr" | "controller";
-  text: string;
-}
+/** The REST contract's run states and log lines (schema), as the runtimes report them. */
+export type { BotLogLine as LogLine, BotRunState, BotRunStatus } from "@mesh/schema";
+import type { BotLogLine as LogLine, BotRunStatus } from "@mesh/schema";
 
 /** Runs bots somewhere (child processes, Kubernetes pods); never throws for a bot that fails to run. */
 export interface BotRuntime {

@@ -2,11 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { BotRecord } from "@mesh/persistence";
-import { CloseCode, ErrorCode, type ParticipantData, roomIdSchema, usernameSchema } from "@mesh/schema";
+import { type BotInfo, CloseCode, ErrorCode, type ParticipantData, roomIdSchema, usernameSchema } from "@mesh/schema";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { newBotToken } from "../../auth/tokens.ts";
-import type { BotRunStatus } from "../../bots/controller/index.ts";
 import { REFERENCE_BOT_NAMES } from "../../bots/programs.ts";
 import { skillFor } from "../../bots/skill.ts";
 import type { Actor } from "../../gate/authorize.ts";
@@ -57,21 +56,8 @@ function programExists(programsDir: string, program: string): boolean {
 
 const inputBody = z.strictObject({ type: z.string().min(1).max(64), payload: z.unknown() });
 
-/** A bot as its owner sees it (never its token or webhook secret). */
-export interface BotView {
-  id: string;
-  name: string;
-  role: string;
-  ownerId: string;
-  mode: BotRecord["mode"];
-  program: string;
-  webhookUrl: string;
-  rooms: string[];
-  running: boolean;
-  /** What the controller sees now: running, backoff, crash_looping, stopped… */
-  status: BotRunStatus;
-  createdAt: number;
-}
+/** A bot as its owner sees it (never its token or webhook secret): the schema's BotInfo. */
+export type BotView = BotInfo;
 
 /**
  * Bots (SPEC §4, issue 8): register one you own (spawn_bots), list, rotate or revoke its token,
