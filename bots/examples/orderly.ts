@@ -13,14 +13,15 @@ bot.onOrder(async (order) => {
   log("order", `${order.id} ${describe(order)} from ${order.by}`);
   if (order.kind !== "task") return;
   order.report("active", "on it");
-  void bot.send(`Working on it: ${order.text}`);
+  // Its own words, not the task's: a task's text is the commander's, not the bot's to repeat.
+  void bot.send("Working on a task.");
   const start = whereAmI(bot);
   const there = nearby(start, 4);
   bot.moveTo(there.x, there.z);
   await sleep(TASK_MS);
   if (current !== order.id) return log("cancelled", order.id);
   bot.moveTo(start.x, start.z);
-  order.report("done", `finished: ${order.text}`);
+  order.report("done", "finished");
   log("done", order.id);
 });
 

@@ -210,7 +210,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   }
   guardRequests(httpServer, config, log); // wraps the listeners Colyseus attached in listen()
   wireBotPresence(services); // started bridge and polling bots are present without a socket
-  await services.controller.restore(); // bots that were running before a restart come back (they need the port)
+  // Bots that were running before a restart come back (they need the port), if their owner may still run them.
+  await services.controller.restore((bot) => services.gate.authorize(bot.ownerId, "manage_own_bots").ok);
   // No room starts here: each runs from its first join or REST send until it is idle.
 
   // Sessions that expire (or are revoked by another path) lose their sockets within a sweep.

@@ -52,6 +52,56 @@ describe("bots cannot be used to get around what holds for their owners", () => 
     for (const room of [botRoom, annRoom, rootRoom]) await room.leave();
   });
 
+  it("nor through edits, reactions, typing or order notes; nor by a task to its bots", async () => {
+    const bot = await newBot(ann, { name: "editor" });
+    const botRoom = await connect({ url: server.url, token: bot.token }).join("lobby");
+    const annRoom = await ann.client.join("lobby");
+    const rootRoom = await root.client.join("lobby");
+    await waitFor("all present", () => rootRoom.state.participants.get(bot.id) && rootRoom.state.participants.get(ann.participant.id));
+    const first = await botRoom.sendAndWait("harmless words");
+    annRoom.command([bot.id], { kind: "move_to", x: 33, z: 33 });
+    const orderId = await waitFor("ordered", () => rootRoom.state.participants.get(bot.id)?.order?.id);
+    rootRoom.mute(ann.participant.id, 3600);
+    await waitFor("ann muted", () => rootRoom.state.participants.get(ann.participant.id)?.muted);
+    const botErrors = errorsOf(botRoom);
+    const annErrors = errorsOf(annRoom);
+    botRoom.edit(first.id, "edited while the owner is muted");
+    botRoom.react(first.id, "🔥");
+    botRoom.typing(true);
+    botRoom.sendRaw("order_status", { orderId, status: "active", note: "a note while the owner is muted" });
+    annRoom.command([bot.id], { kind: "task", text: "say this for me" });
+    await waitFor("all refused", () => botErrors.length >= 4 && annErrors.length >= 1, 5000);
+    expect(botErrors.map((e) => e.code)).toEqual(["forbidden", "forbidden", "forbidden", "forbidden"]);
+    expect(annErrors[0]).toMatchObject({ code: "forbidden", ref: "command" });
+    await ticksPass(rootRoom, 5);
+    const shown = rootRoom.messages().find((m) => m.id === first.id);
+    expect(shown?.text).toBe("harmless words");
+    expect(shown?.reactions).toEqual({});
+    expect(rootRoom.state.participants.get(bot.id)?.typing).toBe(false);
+    expect(rootRoom.state.participants.get(bot.id)?.order?.note).not.toContain("muted");
+    rootRoom.mute(ann.participant.id, 0);
+    await waitFor("unmuted", () => !rootRoom.state.participants.get(ann.participant.id)?.muted);
+    for (const room of [botRoom, annRoom, rootRoom]) await room.leave();
+  });
+
+  it("a bot whose role may not speak reports on its orders without a note", async () => {
+    const bot = await newBot(ann, { name: "mute-by-role", role: "spectator" });
+    const botRoom = await connect({ url: server.url, token: bot.token }).join("lobby");
+    const annRoom = await ann.client.join("lobby");
+    await waitFor("present", () => annRoom.state.participants.get(bot.id));
+    annRoom.command([bot.id], { kind: "task", text: "look around" });
+    const orderId = await waitFor("tasked", () => annRoom.state.participants.get(bot.id)?.order?.id);
+    const errors = errorsOf(botRoom);
+    botRoom.sendRaw("order_status", { orderId, status: "active", note: "broadcast to everyone" });
+    await waitFor("refused", () => errors.length >= 1);
+    expect(errors[0]).toMatchObject({ code: "forbidden" });
+    botRoom.sendRaw("order_status", { orderId, status: "done" });
+    await waitFor("done without a note", () => annRoom.state.participants.get(bot.id)?.order?.status === "done");
+    expect(annRoom.state.participants.get(bot.id)?.order?.note).toBe("");
+    await botRoom.leave();
+    await annRoom.leave();
+  });
+
   it("a ban or kick of the owner takes their bots out and keeps them out", async () => {
     await api(root.token, "POST", "/api/rooms", { id: "den", name: "Den" });
     const bot = await newBot(ann, { name: "stand-in", rooms: ["den"] });
@@ -95,8 +145,11 @@ describe("bots cannot be used to get around what holds for their owners", () => 
       expect([403, 404], `${method} ${route}`).toContain((await api(adam.token, method, route)).status);
     }
     expect((await api(rootsBot.token, "GET", "/api/me")).status).toBe(200);
-    // A member's bot is the admin's to manage.
+    // A member's bot is the admin's to manage; the owner's is not even in the admin's list.
     expect((await api(adam.token, "GET", `/api/bots/${annsBot.id}`)).status).toBe(200);
+    const listed = ((await api(adam.token, "GET", "/api/bots?all=true")).body.bots as { id: string }[]).map((b) => b.id);
+    expect(listed).toContain(annsBot.id);
+    expect(listed).not.toContain(rootsBot.id);
 
     const rootsBotRoom = await connect({ url: server.url, token: rootsBot.token }).join("lobby");
     const adamRoom = await adam.client.join("lobby");
@@ -165,5 +218,17 @@ describe("bots cannot be used to get around what holds for their owners", () => 
       limits.inputs = normal;
       await annRoom.leave();
     }
+  });
+
+  it("a demoted owner can still call their bot off, and it does not come back after a restart", async () => {
+    const dave = await registerUser(server.url, "dave");
+    const bot = await newBot(dave, { name: "daves-poller", mode: "polling" });
+    expect((await api(dave.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
+    await api(root.token, "PUT", `/api/participants/${dave.participant.id}/role`, { role: "spectator" });
+    expect((await api(dave.token, "GET", `/api/bots/${bot.id}/logs`)).status).toBe(403);
+    // What a server restart does: bring back the bots whose owners may still run them.
+    await server.services.controller.restore((b) => server.services.gate.authorize(b.ownerId, "manage_own_bots").ok);
+    expect(server.services.db.bots.get(bot.id)?.running).toBe(false);
+    expect((await api(dave.token, "POST", `/api/bots/${bot.id}/stop`)).status).toBe(200);
   });
 });

@@ -99,6 +99,11 @@ describe("REST polling for bots without a socket", () => {
     server = await startTestServer();
     const owner = await registerUser(server.url, "wait_owner");
     const bot = await createBot(server.url, owner.token, { name: "waiter", mode: "polling" });
+    // Not started, nothing new can reach it: a poll does not wait.
+    const idle = Date.now();
+    expect((await poll(server.url, bot.token, { cursor: 0, waitS: 5 })).body.events).toEqual([]);
+    expect(Date.now() - idle).toBeLessThan(2000);
+    expect((await rest(server.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
     const empty = await poll(server.url, bot.token, { cursor: 0 });
     expect(empty.body.events).toEqual([]);
 
@@ -125,6 +130,7 @@ describe("REST polling for bots without a socket", () => {
     server = await startTestServer();
     const owner = await registerUser(server.url, "cap_owner");
     const bot = await createBot(server.url, owner.token, { name: "greedy", mode: "polling" });
+    expect((await rest(server.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
     const aborts = Array.from({ length: 4 }, () => new AbortController());
     const held = aborts.map((a) => poll(server!.url, bot.token, { waitS: 20 }, a.signal).catch(() => undefined));
     const deadline = Date.now() + 3000;
@@ -134,8 +140,20 @@ describe("REST polling for bots without a socket", () => {
     expect(fifth.status).toBe(429);
     expect(fifth.body.error?.message).toMatch(/at most 4 polls/);
 
-    for (const a of aborts) a.abort();
-    await Promise.all(held);
+    // The owner's bots share 8 waiting polls: a second bot holds the other 4, a third gets none.
+    const second = await createBot(server.url, owner.token, { name: "greedy2", mode: "polling" });
+    const third = await createBot(server.url, owner.token, { name: "greedy3", mode: "polling" });
+    for (const b of [second, third]) expect((await rest(server.url, owner.token, "POST", `/api/bots/${b.id}/start`)).status).toBe(200);
+    const more = Array.from({ length: 4 }, () => new AbortController());
+    const heldToo = more.map((a) => poll(server!.url, second.token, { waitS: 20 }, a.signal).catch(() => undefined));
+    while (server.services.botEvents.waitingPolls < 8 && Date.now() < deadline + 3000) await new Promise((r) => setTimeout(r, 20));
+    expect(server.services.botEvents.waitingPolls).toBe(8);
+    const ninth = await poll(server.url, third.token, { waitS: 20 });
+    expect(ninth.status).toBe(429);
+    expect(ninth.body.error?.message).toMatch(/one owner/);
+
+    for (const a of [...aborts, ...more]) a.abort();
+    await Promise.all([...held, ...heldToo]);
     const released = Date.now() + 3000;
     while (server.services.botEvents.waitingPolls > 0 && Date.now() < released) await new Promise((r) => setTimeout(r, 20));
     expect(server.services.botEvents.waitingPolls).toBe(0);

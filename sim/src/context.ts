@@ -113,3 +113,7 @@ const seededNonces = (options: SimOptions): NonceMemory => {
 
 /** The key of a DM conversation: the two ids, sorted, joined by a space (as persistence keys it). */
 export const pairKey = (a: string, b: string): string => (a < b ? `${a} ${b}` : `${b} ${a}`);
+
+/** Whether an input's sender, or anyone it speaks for (`mutedWith`: a bot's owner), is muted in this tick. */
+export const silenced = (ctx: SimContext, input: { participantId: string; mutedWith?: readonly string[] }): boolean =>
+  (ctx.mutes.get(input.participantId) ?? 0) > ctx.tick || (input.mutedWith?.some((id) => (ctx.mutes.get(id) ?? 0) > ctx.tick) ?? false);

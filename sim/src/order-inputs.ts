@@ -1,6 +1,6 @@
 import { ErrorCode, type MeshError } from "@mesh/schema";
 import { hasComponent, type World } from "bitecs";
-import type { SimContext } from "./context.ts";
+import { type SimContext, silenced } from "./context.ts";
 import { formation, slotX, slotZ } from "./formation.ts";
 import { isCarried, isLive, type NewOrder, orderUpdate, settleOrder, startOrder } from "./orders.ts";
 import type { OrderInput, OrderStatusInput } from "./types.ts";
@@ -124,6 +124,11 @@ export const applyOrderStatus = (ctx: SimContext, input: OrderStatusInput): void
       input,
       error: { code: ErrorCode.BadInput, message: `order ${input.orderId} is already ${current.status}` },
     });
+    return;
+  }
+  // A note is shown to everyone: a muted bot (or a bot of a muted owner) reports without one.
+  if (input.note !== "" && silenced(ctx, input)) {
+    ctx.result.rejected.push({ input, error: { code: ErrorCode.Forbidden, message: "muted in this room: report without a note" } });
     return;
   }
   settleOrder(ctx, eid, input.status, input.note);

@@ -25,7 +25,8 @@ export type SimInput =
   | { kind: "join"; participantId: string; x: number; z: number; agent?: boolean }
   | { kind: "leave"; participantId: string }
   | { kind: "move"; participantId: string; x: number; z: number }
-  | { kind: "typing"; participantId: string; on: boolean }
+  /** `mutedWith`, here and on amend and order_status: others whose mute silences this too (a bot's owner). */
+  | { kind: "typing"; participantId: string; on: boolean; mutedWith?: string[] }
   | { kind: "mute"; participantId: string; ticks: number }
   | {
       kind: "say";
@@ -44,7 +45,7 @@ export type SimInput =
       /** For a DM: the highest seq the pair has stored (the world numbers on from what it knows, if more). */
       pairBase?: number;
     }
-  | { kind: "amend"; participantId: string; messageId: string; change: MessageChange }
+  | { kind: "amend"; participantId: string; messageId: string; change: MessageChange; mutedWith?: string[] }
   /** `participantId` gave the order (the server checked they may); each present agent in `agents` takes it. */
   | { kind: "order"; participantId: string; orderId: string; agents: string[]; order: SimOrder }
   /** A bot (`participantId`) reports on its current order; its note is at most MAX_ORDER_NOTE_LENGTH. */
@@ -54,6 +55,7 @@ export type SimInput =
       orderId: string;
       status: "active" | "done" | "failed";
       note: string;
+      mutedWith?: string[];
     };
 
 /** What an order asks; say and task carry no text here (the server keeps and sends it). */

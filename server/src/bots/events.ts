@@ -17,18 +17,22 @@ export interface PollOptions {
   waitMs: number;
   /** Aborted when the client goes away: its waiter is released. */
   signal?: AbortSignal;
+  /** The bot's owner: the bots of one owner share `pollsPerOwner`. */
+  ownerId?: string;
 }
 
 export interface BotEventLimits {
   /** Long-polls one bot may hold open at once. */
   pollsPerBot: number;
+  /** Long-polls the bots of one owner may hold open at once, all together (many bots, many accounts' worth). */
+  pollsPerOwner: number;
   /** Long-polls held open at once, all bots together. */
   pollsTotal: number;
   /** The longest a poll waits. */
   maxWaitMs: number;
 }
 
-export const DEFAULT_BOT_EVENT_LIMITS: BotEventLimits = { pollsPerBot: 4, pollsTotal: 1_000, maxWaitMs: 25_000 };
+export const DEFAULT_BOT_EVENT_LIMITS: BotEventLimits = { pollsPerBot: 4, pollsPerOwner: 8, pollsTotal: 1_000, maxWaitMs: 25_000 };
 
 interface Published {
   botId: string;
@@ -54,6 +58,7 @@ export class BotEvents {
   private queue: Published[] = [];
   private readonly waiters = new Map<string, Set<Waiter>>();
   private waiting = 0;
+  private readonly waitingByOwner = new Map<string, number>();
   /** Bots that gained events in this flush: their waiting polls look again. */
   private readonly toWake = new Set<string>();
   private closed = false;
@@ -114,7 +119,7 @@ export class BotEvents {
    * for the first to be published. `rate_limited` when the bot (or the mesh) holds too many
    * long-polls open already.
    */
-  poll(botId: string, cursor: number, { limit, waitMs, signal }: PollOptions): Promise<Result<PollAnswer>> {
+  poll(botId: string, cursor: number, { limit, waitMs, signal, ownerId = "" }: PollOptions): Promise<Result<PollAnswer>> {
     const answer = (events: BotEvent[]): Result<PollAnswer> =>
       ok({ events, cursor: events.at(-1)?.id ?? cursor, missed: this.db.botEvents.horizon(botId) > cursor });
     const ready = this.db.botEvents.after(botId, cursor, limit);
@@ -122,6 +127,10 @@ export class BotEvents {
     const mine = this.waiters.get(botId) ?? new Set<Waiter>();
     if (mine.size >= this.limits.pollsPerBot) {
       return Promise.resolve(err(ErrorCode.RateLimited, `at most ${this.limits.pollsPerBot} polls may wait at once for one bot`));
+    }
+    const owned = this.waitingByOwner.get(ownerId) ?? 0;
+    if (owned >= this.limits.pollsPerOwner) {
+      return Promise.resolve(err(ErrorCode.RateLimited, `the bots of one owner may hold at most ${this.limits.pollsPerOwner} waiting polls together`));
     }
     if (this.waiting >= this.limits.pollsTotal) {
       return Promise.resolve(err(ErrorCode.RateLimited, "the mesh holds as many waiting polls as it allows; retry shortly"));
@@ -135,6 +144,9 @@ export class BotEvents {
         finish: (events) => {
           if (!mine.delete(waiter)) return; // finished already
           this.waiting -= 1;
+          const left = (this.waitingByOwner.get(ownerId) ?? 1) - 1;
+          if (left > 0) this.waitingByOwner.set(ownerId, left);
+          else this.waitingByOwner.delete(ownerId);
           if (mine.size === 0) this.waiters.delete(botId);
           clearTimeout(timer);
           signal?.removeEventListener("abort", stop);
@@ -144,6 +156,7 @@ export class BotEvents {
       mine.add(waiter);
       this.waiters.set(botId, mine);
       this.waiting += 1;
+      this.waitingByOwner.set(ownerId, owned + 1);
       signal?.addEventListener("abort", stop, { once: true });
     });
   }

@@ -112,7 +112,7 @@ function extraCost(decision: Decision): number {
   const replies = Math.min(decision.refused.length, MAX_REFUSALS_NAMED + 1);
   // The frame already paid once for the text (textCost reads only a top-level `text`).
   if (order.kind === "say") return replies + Math.max(0, agents * (1 + costOfLength(order.text.length)) - 1);
-  if (order.kind === "task") return replies + agents * costOfLength(order.text.length);
+  if (order.kind === "task") return replies + Math.max(0, agents * (1 + costOfLength(order.text.length)) - 1);
   return replies;
 }
 /** A command naming this many agents costs one more input (paid before they are looked up). */
@@ -240,8 +240,13 @@ const INPUTS: InputTable = {
   [ClientMessage.OrderStatus]: {
     // Any participant may report on an order it holds; the world knows whether it holds it.
     permission: "view_rooms",
-    decide: ({ actor }, { orderId, status, note }) =>
-      ok({ kind: "sim", input: { kind: "order_status", participantId: actor.participant.id, orderId, status, note: note ?? "" } }),
+    decide({ actor }, { orderId, status, note }) {
+      // A note is text everyone sees in state: it needs what any text to the room needs.
+      if (note !== undefined && !actor.role.permissions.includes("send_messages")) {
+        return err(ErrorCode.Forbidden, `role '${actor.role.name}' lacks permission 'send_messages' (a report's note is shown to everyone)`);
+      }
+      return ok({ kind: "sim", input: { kind: "order_status", participantId: actor.participant.id, orderId, status, note: note ?? "" } });
+    },
   },
 };
 
@@ -256,7 +261,8 @@ function command({ services, room, actor }: InputContext, agentIds: string[], or
   }
   if (order.kind === "follow" && !room.isPresent(order.targetId)) return err(ErrorCode.NotFound, `'${order.targetId}' is not in this room`);
   // Said at once to a muted commander; the world refuses the bots' says anyway (the rule lives there).
-  if (order.kind === "say" && muteLeftMs(services.db, room.roomId, actor.participant.id, Date.now()) > 0) {
+  // A task's text reaches the bots and, through them, the room: a muted commander gives neither.
+  if ((order.kind === "say" || order.kind === "task") && muteLeftMs(services.db, room.roomId, actor.participant.id, Date.now()) > 0) {
     return err(ErrorCode.Forbidden, "you are muted in this room: your bots do not speak for you");
   }
   const me = actor.participant.id;

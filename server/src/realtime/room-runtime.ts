@@ -265,14 +265,20 @@ export class RoomRuntime implements EdgeRoom {
   private carryOut(actorId: string, decision: Decision): Result<string | undefined> {
     const now = Date.now();
     switch (decision.kind) {
-      case "sim":
-        this.enqueue(decision.input);
+      case "sim": {
+        // A bot's typing and order notes are silenced by its owner's mute too (the world's rule).
+        const { input } = decision;
+        const owner = this.ownerOf(actorId);
+        this.enqueue(owner !== "" && (input.kind === "typing" || input.kind === "order_status") ? { ...input, mutedWith: [owner] } : input);
         return ok(undefined);
+      }
       case "send":
         return ok(this.queueSend(decision.actor, decision.payload, decision.attachments));
-      case "amend":
-        this.enqueue({ kind: "amend", participantId: actorId, messageId: decision.messageId, change: decision.change });
+      case "amend": {
+        const owner = this.ownerOf(actorId);
+        this.enqueue({ kind: "amend", participantId: actorId, messageId: decision.messageId, change: decision.change, ...(owner !== "" ? { mutedWith: [owner] } : {}) });
         return ok(undefined);
+      }
       case "kick":
         recordKick(this.services, this.roomId, actorId, decision.targetId, now);
         this.port.disconnect(decision.targetId, CloseCode.Kicked, `kicked by ${actorId}`);
@@ -301,6 +307,11 @@ export class RoomRuntime implements EdgeRoom {
         throw new Error(`unhandled decision ${JSON.stringify(unreachable)}`);
       }
     }
+  }
+
+  /** A bot's owner ("" for people): whose mute silences it too. */
+  private ownerOf(participantId: string): string {
+    return this.members.get(participantId)?.ownerId ?? this.services.db.users.get(participantId)?.ownerId ?? "";
   }
 
   /**

@@ -1,7 +1,7 @@
 import { TICK_MS, TYPING_TIMEOUT_MS } from "@mesh/schema";
 import { addComponent, hasComponent, removeComponent, type World } from "bitecs";
 import { clampTo } from "../bounds.ts";
-import type { SimContext } from "../context.ts";
+import { type SimContext, silenced } from "../context.ts";
 import { spawnParticipant } from "../entities.ts";
 import { applyOrder, applyOrderStatus, cancelCarriedOrder } from "../order-inputs.ts";
 import type { SimInput } from "../types.ts";
@@ -57,7 +57,7 @@ const applyInput = (world: World, ctx: SimContext, input: SimInput): void => {
     case "typing":
       if (eid === undefined) return;
       // Someone who may not speak here may not look as if they are about to.
-      if (input.on && (ctx.mutes.get(input.participantId) ?? 0) > ctx.tick) {
+      if (input.on && silenced(ctx, input)) {
         ctx.result.rejected.push({ input, error: { code: "forbidden", message: "you are muted in this room" } });
         return;
       }

@@ -1,6 +1,6 @@
 import type { World } from "bitecs";
 import { ErrorCode } from "@mesh/schema";
-import { pairKey, type SimContext } from "../context.ts";
+import { pairKey, type SimContext, silenced } from "../context.ts";
 import type { SayInput } from "../types.ts";
 
 /**
@@ -50,7 +50,7 @@ export const messageSystem = (_world: World, ctx: SimContext): void => {
   const amends = ctx.result.amended;
   for (let i = amends.length - 1; i >= 0; i--) {
     const { op } = amends[i].change;
-    if ((op === "edit" || op === "react") && mutedNow(ctx, amends[i].participantId)) {
+    if ((op === "edit" || op === "react") && silenced(ctx, amends[i])) {
       ctx.result.rejected.push({ input: amends[i], error: { code: ErrorCode.Forbidden, message: "you are muted in this room" } });
       amends.splice(i, 1);
     }

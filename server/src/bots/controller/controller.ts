@@ -67,10 +67,18 @@ export class BotController {
     return this.options.runtime.logs(botId, n);
   }
 
-  /** Starts every bot marked running: after a server restart, the bots that ran come back. Never throws. */
-  async restore(): Promise<number> {
+  /**
+   * Starts every bot marked running: after a server restart, the bots that ran come back. Never
+   * throws. `mayRun` says whether a bot's owner may still run it (a demoted owner's bots stay stopped).
+   */
+  async restore(mayRun: (bot: BotRecord) => boolean = () => true): Promise<number> {
     let started = 0;
     for (const bot of this.options.db.bots.wantedRunning()) {
+      if (!mayRun(bot)) {
+        this.options.log.warn({ bot: bot.id, owner: bot.ownerId }, "not bringing a bot back: its owner may no longer run it");
+        this.options.db.bots.setRunning(bot.id, false);
+        continue;
+      }
       const result = await this.start(bot.id).catch((error: unknown) => err(ErrorCode.Internal, String(error)));
       if (result.ok) {
         started++;

@@ -101,7 +101,7 @@ export class ProcessRuntime implements BotRuntime {
     const { child, exited } = run;
     if (child && exited) {
       run.ring.push("controller", "stopping (SIGTERM)");
-      child.kill("SIGTERM");
+      killGroup(child, "SIGTERM");
       const grace = this.options.stopGraceMs ?? 5000;
       let timer: NodeJS.Timeout | undefined;
       const inTime = await Promise.race([
@@ -113,7 +113,7 @@ export class ProcessRuntime implements BotRuntime {
       clearTimeout(timer);
       if (!inTime) {
         run.ring.push("controller", `still running ${grace} ms after SIGTERM: SIGKILL`);
-        child.kill("SIGKILL");
+        killGroup(child, "SIGKILL");
         await exited;
       }
     }
@@ -148,6 +148,8 @@ export class ProcessRuntime implements BotRuntime {
       cwd: this.options.cwd,
       env: botEnv(run.launch.env),
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group: a stop or a kill reaches whatever the bot started too.
+      detached: true,
     });
     run.child = child;
     run.state = "starting";
@@ -228,7 +230,7 @@ export class ProcessRuntime implements BotRuntime {
       run.detail = `killed at the memory limit: resident memory ${Math.round(bytes / 1024 / 1024)} MB is over ${this.options.memoryMb} MB`;
       run.ring.push("controller", run.detail);
       this.options.log?.warn({ bot: run.launch.botId, residentBytes: bytes }, "bot killed at its memory limit");
-      child.kill("SIGKILL");
+      killGroup(child, "SIGKILL");
     }, this.options.memoryCheckMs ?? 1000);
     run.memoryTimer.unref();
   }
@@ -245,3 +247,16 @@ function botEnv(launchEnv: Record<string, string>): Record<string, string> {
 
 /** The repository root: `tsx` and the workspace packages resolve from here. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+
+/** Signal the bot's whole process group (it was spawned detached, as its leader); the child alone if that fails. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) {
+      process.kill(-child.pid, signal);
+      return;
+    }
+  } catch {
+    // the group is gone already, or was never one: fall back to the child itself
+  }
+  child.kill(signal);
+}

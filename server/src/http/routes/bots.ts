@@ -76,7 +76,7 @@ export function botRoutes(services: Services): Router {
   };
 
   /** The bot named by `:id`, if the caller may manage it; answers 404/403 otherwise. */
-  const managed = (req: Request, res: Response): { actor: Actor; record: BotRecord } | undefined => {
+  const managed = (req: Request, res: Response, { ownerAlways = false } = {}): { actor: Actor; record: BotRecord } | undefined => {
     const me = authOf(res).userId;
     if (rateLimited(res, services.limits.inputs, me)) return undefined;
     const record = db.bots.get(req.params.id as string);
@@ -96,6 +96,9 @@ export function botRoutes(services: Services): Router {
       return undefined;
     }
     const own = gate.authorize(me, "manage_own_bots");
+    // Stopping one's own bot needs no permission: a demoted owner must still be able to call it off.
+    const self = ownerAlways && !own.ok ? gate.actor(me) : undefined;
+    if (self) return { actor: self, record };
     if (!own.ok) {
       sendResult(res, own);
       return undefined;
@@ -181,7 +184,13 @@ export function botRoutes(services: Services): Router {
     const allowed = gate.authorize(me, all ? "manage_all_bots" : "spawn_bots");
     // Anyone may list their own bots, even after losing spawn_bots.
     if (all && !allowed.ok) return sendResult(res, allowed);
-    const records = all ? db.bots.list() : db.bots.ofOwner(me);
+    // Every bot means every bot one may manage: one's own, and those whose owner ranks below.
+    const mayManage = new Map<string, boolean>([[me, true]]);
+    const manageable = (ownerId: string): boolean => {
+      if (!mayManage.has(ownerId)) mayManage.set(ownerId, gate.manageBotsOf(me, ownerId).ok);
+      return mayManage.get(ownerId) === true;
+    };
+    const records = all ? db.bots.list().filter((record) => manageable(record.ownerId)) : db.bots.ofOwner(me);
     res.json({ bots: records.map(viewOf).filter((b) => b !== undefined) });
   });
 
@@ -233,7 +242,7 @@ export function botRoutes(services: Services): Router {
   });
 
   router.post("/api/bots/:id/stop", session, async (req, res) => {
-    const found = managed(req, res);
+    const found = managed(req, res, { ownerAlways: true });
     if (!found) return;
     const stopped = await services.controller.stop(found.record.id);
     if (!stopped.ok) return sendResult(res, stopped);

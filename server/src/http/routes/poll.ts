@@ -38,7 +38,8 @@ export function pollRoutes(services: Services): Router {
   router.post("/api/poll", session, async (req, res) => {
     const me = authOf(res).userId;
     if (rateLimited(res, services.limits.reads, me)) return;
-    const mode = db.bots.get(me)?.mode;
+    const record = db.bots.get(me);
+    const mode = record?.mode;
     if (mode === undefined) {
       return sendError(res, ErrorCode.Forbidden, "only bots poll (register one with POST /api/bots, mode polling); people follow rooms over the socket");
     }
@@ -54,8 +55,10 @@ export function pollRoutes(services: Services): Router {
     res.on("close", () => gone.abort());
     const answer = await services.botEvents.poll(me, body.cursor ?? 0, {
       limit: body.limit ?? 100,
-      waitMs: (body.waitS ?? 0) * 1000,
+      // A stopped bot hears nothing new: it may read what it missed, but it does not wait.
+      waitMs: record?.running ? (body.waitS ?? 0) * 1000 : 0,
       signal: gone.signal,
+      ownerId: record?.ownerId,
     });
     if (gone.signal.aborted) return;
     // The token may have been rotated or revoked while the poll waited: nothing for it then.
