@@ -231,4 +231,18 @@ describe("bots cannot be used to get around what holds for their owners", () => 
     expect(server.services.db.bots.get(bot.id)?.running).toBe(false);
     expect((await api(dave.token, "POST", `/api/bots/${bot.id}/stop`)).status).toBe(200);
   });
+
+  it("rotating a bridge bot's token replaces its webhook secret too", async () => {
+    const created = await api(ann.token, "POST", "/api/bots", { name: "bridged", mode: "bridge", webhookUrl: "https://hooks.example.com/mesh" });
+    const botId = (created.body.bot as { id: string }).id;
+    const first = created.body.webhookSecret as string;
+    expect(first).toMatch(/^[\w-]{43}$/);
+    const rotated = await api(ann.token, "POST", `/api/bots/${botId}/token`);
+    expect(rotated.body.webhookSecret).toMatch(/^[\w-]{43}$/);
+    expect(rotated.body.webhookSecret).not.toBe(first);
+    expect(server.services.db.bots.get(botId)?.webhookSecret).toBe(rotated.body.webhookSecret);
+    // A polling bot has no secret to rotate.
+    const poller = await newBot(ann, { name: "no-secret", mode: "polling" });
+    expect((await api(ann.token, "POST", `/api/bots/${poller.id}/token`)).body.webhookSecret).toBeUndefined();
+  });
 });

@@ -207,15 +207,19 @@ export function botRoutes(services: Services): Router {
     res.type("text/markdown; charset=utf-8").send(skillFor({ baseUrl: baseUrlOf(req), bot, record: found.record, permissions: gate.actor(bot.id)?.role.permissions ?? [] }));
   });
 
-  // Rotate: the old token (and every socket it opened) stops, a new one is shown once.
+  // Rotate: the old token (and every socket it opened) stops, a new one is shown once; a bridge
+  // bot's webhook secret is replaced with it (whoever held the old credentials held both).
   router.post("/api/bots/:id/token", session, (req, res) => {
     const found = managed(req, res);
     if (!found) return;
-    const botId = found.record.id;
+    const { record } = found;
+    const botId = record.id;
     const closed = revokeAll(botId);
     const token = mintToken(botId);
-    services.audit({ actorId: authOf(res).userId, action: "bot.token.rotate", target: botId, detail: { sockets: closed } });
-    res.status(201).json({ token, closedSockets: closed });
+    const webhookSecret = record.mode === "bridge" ? randomBytes(32).toString("base64url") : undefined;
+    if (webhookSecret) db.bots.update(botId, { mode: record.mode, webhookUrl: record.webhookUrl, webhookSecret, rooms: record.rooms });
+    services.audit({ actorId: authOf(res).userId, action: "bot.token.rotate", target: botId, detail: { sockets: closed, webhookSecret: webhookSecret !== undefined } });
+    res.status(201).json({ token, ...(webhookSecret ? { webhookSecret } : {}), closedSockets: closed });
   });
 
   // Revoke: no token of this bot works any more until a rotate makes a new one. A bot the
