@@ -125,10 +125,12 @@ export interface OrderMessage {
 
 /**
  * What a bot without a socket is told (bridge webhooks and `POST /api/poll`), in order, each once:
- * `message` (a new room message, or a DM to the bot: MessageData), `message_updated` (MessageData),
- * `join` / `leave` (`{ participantId, name, kind, ownerId }`), `order` (OrderMessage).
+ * `message` (a new room message, or a DM to the bot: MessageData), `message_updated` (MessageData;
+ * `text` left out when the change did not touch it: a reaction, pin, lock or delete), `join` / `leave`
+ * (`{ participantId, name, kind, ownerId }`), `order` (OrderMessage), `error` (ErrorPayload: what a
+ * socket would have been told, e.g. a refused order_status).
  */
-export type BotEventType = "message" | "message_updated" | "join" | "leave" | "order";
+export type BotEventType = "message" | "message_updated" | "join" | "leave" | "order" | "error";
 export interface BotEvent {
   /** Increasing per mesh; the poll cursor is the last id seen. */
   id: number;

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { connect, type MeshClient, MeshRest, MeshRestError, type MeshRoom, type SearchOptions, type SearchResult } from "@mesh/bots";
@@ -138,4 +139,33 @@ export async function registerBot(url: string, ownerToken: string, body: Record<
   const created = await restCall(url, ownerToken, "POST", "/api/bots", body);
   if (created.status !== 201) throw new Error(`bot registration failed: ${created.status} ${JSON.stringify(created.body)}`);
   return { id: (created.body.bot as { id: string }).id, token: created.body.token as string };
+}
+
+/** A loopback TCP proxy in front of the server that the test can cut: every connection through it dies at once. */
+export async function cuttableProxy(target: URL): Promise<{ url: string; cut(): number; close(): Promise<void> }> {
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.on("close", () => open.delete(socket));
+      socket.on("error", () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut() {
+      const n = open.size;
+      for (const socket of [...open]) socket.destroy();
+      return n;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

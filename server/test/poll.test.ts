@@ -129,26 +129,39 @@ describe("REST polling for bots without a socket", () => {
   it("caps the polls one bot holds open, and a client that goes away releases its place", async () => {
     server = await startTestServer();
     const owner = await registerUser(server.url, "cap_owner");
+    // Three bots of one owner, all started (each hears the others arrive) and caught up first, so
+    // the polls below wait instead of being answered with those arrivals.
     const bot = await createBot(server.url, owner.token, { name: "greedy", mode: "polling" });
-    expect((await rest(server.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
+    const second = await createBot(server.url, owner.token, { name: "greedy2", mode: "polling" });
+    const third = await createBot(server.url, owner.token, { name: "greedy3", mode: "polling" });
+    const cursors = new Map<string, number>();
+    for (const b of [bot, second, third]) expect((await rest(server.url, owner.token, "POST", `/api/bots/${b.id}/start`)).status).toBe(200);
+    for (const b of [bot, second, third]) {
+      let cursor = 0;
+      for (let quiet = 0; quiet < 3; ) {
+        const caught = await poll(server.url, b.token, { cursor, waitS: 0 });
+        quiet = caught.body.events.length === 0 ? quiet + 1 : 0;
+        cursor = caught.body.cursor;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      cursors.set(b.id, cursor);
+    }
     const aborts = Array.from({ length: 4 }, () => new AbortController());
-    const held = aborts.map((a) => poll(server!.url, bot.token, { waitS: 20 }, a.signal).catch(() => undefined));
+    const held = aborts.map((a) => poll(server!.url, bot.token, { cursor: cursors.get(bot.id), waitS: 20 }, a.signal).catch(() => undefined));
     const deadline = Date.now() + 3000;
     while (server.services.botEvents.waitingPolls < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(server.services.botEvents.waitingPolls).toBe(4);
-    const fifth = await poll(server.url, bot.token, { waitS: 20 });
+    const fifth = await poll(server.url, bot.token, { cursor: cursors.get(bot.id), waitS: 20 });
     expect(fifth.status).toBe(429);
     expect(fifth.body.error?.message).toMatch(/at most 4 polls/);
 
     // The owner's bots share 8 waiting polls: a second bot holds the other 4, a third gets none.
-    const second = await createBot(server.url, owner.token, { name: "greedy2", mode: "polling" });
-    const third = await createBot(server.url, owner.token, { name: "greedy3", mode: "polling" });
-    for (const b of [second, third]) expect((await rest(server.url, owner.token, "POST", `/api/bots/${b.id}/start`)).status).toBe(200);
     const more = Array.from({ length: 4 }, () => new AbortController());
-    const heldToo = more.map((a) => poll(server!.url, second.token, { waitS: 20 }, a.signal).catch(() => undefined));
-    while (server.services.botEvents.waitingPolls < 8 && Date.now() < deadline + 3000) await new Promise((r) => setTimeout(r, 20));
+    const heldToo = more.map((a) => poll(server!.url, second.token, { cursor: cursors.get(second.id), waitS: 20 }, a.signal).catch(() => undefined));
+    const later = Date.now() + 3000;
+    while (server.services.botEvents.waitingPolls < 8 && Date.now() < later) await new Promise((r) => setTimeout(r, 20));
     expect(server.services.botEvents.waitingPolls).toBe(8);
-    const ninth = await poll(server.url, third.token, { waitS: 20 });
+    const ninth = await poll(server.url, third.token, { cursor: cursors.get(third.id), waitS: 20 });
     expect(ninth.status).toBe(429);
     expect(ninth.body.error?.message).toMatch(/one owner/);
 

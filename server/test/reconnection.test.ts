@@ -1,37 +1,7 @@
-import net from "node:net";
 import type { MessageData } from "@mesh/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type MeshRoom } from "@mesh/bots";
-import { registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
-
-/** A loopback TCP proxy in front of the server that the test can cut: every connection through it dies at once. */
-async function cuttableProxy(target: URL): Promise<{ url: string; cut(): number; close(): Promise<void> }> {
-  const open = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port), target.hostname);
-    for (const socket of [client, upstream]) {
-      open.add(socket);
-      socket.on("close", () => open.delete(socket));
-      socket.on("error", () => socket.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    cut() {
-      const n = open.size;
-      for (const socket of [...open]) socket.destroy();
-      return n;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of open) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
+import { cuttableProxy, registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 
 const texts = (messages: readonly MessageData[]) => messages.map((m) => m.text);
 

@@ -46,7 +46,9 @@ class World {
         throw new Error("rooms.orders bench: nobody should be disconnected");
       },
       order: (participantId, order) => {
-        this.byId.get(participantId)?.raw(getMessageBytes.raw(Protocol.ROOM_DATA, ServerMessage.Order, order));
+        const socket = this.byId.get(participantId);
+        socket?.raw(getMessageBytes.raw(Protocol.ROOM_DATA, ServerMessage.Order, order));
+        return socket ? 1 : 0;
       },
     });
     this.sockets = actors.map((actor) => new CountingSocket(actor.participant.id));

@@ -106,7 +106,9 @@ export function defineMeshRoom(services: Services) {
         notify: (participantId, error) => this.sendError(participantId, error),
         disconnect: (participantId, code, reason) => this.removeParticipant(participantId, code, reason),
         order: (participantId, order) => {
-          for (const client of this.connected(participantId)) client.send(ServerMessage.Order, order);
+          const sockets = this.connected(participantId);
+          for (const client of sockets) client.send(ServerMessage.Order, order);
+          return sockets.length;
         },
       });
       this.state = this.runtime.state;
@@ -175,6 +177,7 @@ export function defineMeshRoom(services: Services) {
       // of its own then (a view filled before the full state made decoders see them twice).
       client.view = undefined;
       if (this.runtime.arrive(actor).length > 0) this.joiningWithDirect.add(client);
+      this.sendMissedOrder(client, auth.userId);
     }
 
     /** The connection dropped without a goodbye: keep the participant (offline) while it comes back. */
@@ -209,6 +212,13 @@ export function defineMeshRoom(services: Services) {
       services.connections.add(client, auth.userId, auth.sid);
       this.index(auth.userId, client);
       this.runtime.back(auth.userId);
+      this.sendMissedOrder(client, auth.userId);
+    }
+
+    /** An order given while this bot was offline reaches it when it is back (if still live). */
+    private sendMissedOrder(client: MeshSocket, participantId: string): void {
+      const missed = this.runtime.takeUndelivered(participantId);
+      if (missed) client.send(ServerMessage.Order, missed);
     }
 
     onLeave(client: MeshSocket): void {
@@ -260,6 +270,7 @@ export function defineMeshRoom(services: Services) {
     }
 
     detach(participantId: string): void {
+      this.runtime.unstart(participantId);
       if (!this.runtime.isDetached(participantId) || this.sockets.has(participantId)) return;
       this.runtime.depart(participantId);
       if (!this.stopped) this.idleStop.arm();
@@ -329,7 +340,7 @@ export function defineMeshRoom(services: Services) {
         return;
       }
       this.sockets.delete(participantId);
-      this.runtime.depart(participantId);
+      this.runtime.lastSocketGone(participantId);
     }
 
     private allDropped(participantId: string): boolean {

@@ -46,8 +46,8 @@ export interface RuntimePort {
   notify(participantId: string, error: ErrorPayload): void;
   /** Close every socket the participant holds here (kick, ban), reconnection window included. */
   disconnect(participantId: string, code: number, reason: string): void;
-  /** An `order` message to a commanded bot, on every socket it holds here. */
-  order(participantId: string, order: OrderMessage): void;
+  /** An `order` message to a commanded bot, on every socket it holds here; returns how many got it. */
+  order(participantId: string, order: OrderMessage): number;
 }
 
 /** Where the events of bots present without a socket go (bridge webhooks, REST polling). */
@@ -85,6 +85,10 @@ export class RoomRuntime implements EdgeRoom {
   private closed = false;
   /** Bots present without a socket: they hear the room through bot events. */
   private readonly detached = new Set<string>();
+  /** Started bridge and polling bots: when a socket session of theirs ends, they stay, without one. */
+  private readonly started = new Set<string>();
+  /** Orders given to a bot while none of its sockets was connected (a drop inside the window). */
+  private readonly undelivered = new Map<string, OrderMessage>();
 
   constructor(
     private readonly services: RuntimeServices,
@@ -111,7 +115,7 @@ export class RoomRuntime implements EdgeRoom {
     this.sim = createSim({ ...this.simOptions, record: true });
     this.checkpoint = this.sim.checkpoint();
     this.outbox = new MessageOutbox(room.id, db, services.log, (participantId, ref, error) =>
-      this.port.notify(participantId, { ...error, ref }),
+      this.tell(participantId, { ...error, ref }),
     );
   }
 
@@ -127,6 +131,10 @@ export class RoomRuntime implements EdgeRoom {
     if (member) {
       // A socket joining a bot that was present without one: its sockets hear it now.
       if (!detached && member.detached) this.setDetached(id, member, false);
+      if (detached) {
+        this.started.add(id);
+        // Started while a socket of its own is here: it hears the room there until that ends.
+      }
       this.back(id);
       return this.direct.holding(id);
     }
@@ -149,8 +157,20 @@ export class RoomRuntime implements EdgeRoom {
       z: this.room.depth / 2 + (Math.random() - 0.5) * spread,
       ...(actor.participant.kind === "bot" ? { agent: true } : {}),
     });
-    if (detached) this.detached.add(id);
+    if (detached) {
+      this.detached.add(id);
+      this.started.add(id);
+    }
     return this.direct.open(id, this.services.db.messages.recentDirect(this.roomId, id, MESSAGE_WINDOW));
+  }
+
+  /** An order the participant missed while offline, if it is still pending or active: to send now that it is back. */
+  takeUndelivered(participantId: string): OrderMessage | undefined {
+    const message = this.undelivered.get(participantId);
+    this.undelivered.delete(participantId);
+    const current = this.sim.order(participantId);
+    const live = current?.id === message?.id && (current?.status === "pending" || current?.status === "active");
+    return live ? message : undefined;
   }
 
   /** The participant's connection dropped: they stay, shown offline, while their client reconnects. */
@@ -170,7 +190,10 @@ export class RoomRuntime implements EdgeRoom {
 
   private setDetached(id: string, member: Member, detached: boolean): void {
     member.detached = detached;
-    if (detached) this.detached.add(id);
+    if (detached) {
+      this.detached.add(id);
+      this.started.add(id);
+    }
     else this.detached.delete(id);
   }
 
@@ -179,6 +202,11 @@ export class RoomRuntime implements EdgeRoom {
     const bots: string[] = [];
     for (const [id, member] of this.members) if (member.ownerId === ownerId && member.kind === "bot") bots.push(id);
     return bots;
+  }
+
+  /** A started bot was stopped: it no longer stays once its sockets are gone. */
+  unstart(participantId: string): void {
+    this.started.delete(participantId);
   }
 
   /** The bots here without a socket. */
@@ -191,9 +219,25 @@ export class RoomRuntime implements EdgeRoom {
     return this.detached.has(participantId);
   }
 
-  /** The participant's last socket is gone for good (or a socketless bot stopped): they leave the world. */
+  /**
+   * The participant's last socket is gone for good: they leave the world, unless they are a started
+   * bridge or polling bot, which stays, present without a socket, as before its socket joined.
+   */
+  lastSocketGone(participantId: string): void {
+    const member = this.members.get(participantId);
+    if (member && this.started.has(participantId)) {
+      this.setDetached(participantId, member, true);
+      member.status = "online";
+      return;
+    }
+    this.depart(participantId);
+  }
+
+  /** A socketless bot stopped (or anyone put out): they leave the world. */
   depart(participantId: string): void {
     this.detached.delete(participantId);
+    this.started.delete(participantId);
+    this.undelivered.delete(participantId);
     if (!this.members.delete(participantId)) return;
     this.direct.close(participantId);
     // The leaver's sockets are gone already: nothing holds these in a view.
@@ -309,6 +353,15 @@ export class RoomRuntime implements EdgeRoom {
     }
   }
 
+  /**
+   * An error for one participant: on their sockets, or for a bot here without one, as an `error`
+   * event it polls (or its webhook gets), so a refusal never vanishes unheard.
+   */
+  private tell(participantId: string, error: ErrorPayload): void {
+    if (this.detached.has(participantId)) this.services.botEvents?.publish(participantId, "error", this.roomId, error);
+    else this.port.notify(participantId, error);
+  }
+
   /** A bot's owner ("" for people): whose mute silences it too. */
   private ownerOf(participantId: string): string {
     return this.members.get(participantId)?.ownerId ?? this.services.db.users.get(participantId)?.ownerId ?? "";
@@ -321,10 +374,10 @@ export class RoomRuntime implements EdgeRoom {
    */
   private command(commanderId: string, order: OrderPayload, agents: Actor[], refused: { agentId: string; error: MeshError }[]): void {
     for (const { agentId, error } of refused.slice(0, MAX_REFUSALS_NAMED)) {
-      this.port.notify(commanderId, { ...error, ref: `${ClientMessage.Command}:${agentId.slice(0, 64)}` });
+      this.tell(commanderId, { ...error, ref: `${ClientMessage.Command}:${agentId.slice(0, 64)}` });
     }
     if (refused.length > MAX_REFUSALS_NAMED) {
-      this.port.notify(commanderId, {
+      this.tell(commanderId, {
         code: ErrorCode.Forbidden,
         message: `and ${refused.length - MAX_REFUSALS_NAMED} more agents refused`,
         ref: ClientMessage.Command,
@@ -339,7 +392,9 @@ export class RoomRuntime implements EdgeRoom {
       const message: OrderMessage = { id, by: commanderId, roomId: this.roomId, ...order };
       if (order.kind === "follow") message.distance = order.distance ?? DEFAULT_FOLLOW_DISTANCE;
       if (this.detached.has(agentId)) this.services.botEvents?.publish(agentId, "order", this.roomId, message);
-      else this.port.order(agentId, message);
+      // Offline inside its reconnection window: it gets the order when it is back, if still live.
+      else if (this.port.order(agentId, message) === 0) this.undelivered.set(agentId, message);
+      else this.undelivered.delete(agentId);
     }
   }
 
@@ -386,10 +441,10 @@ export class RoomRuntime implements EdgeRoom {
     const result = this.sim.step();
     for (const { input, error } of result.rejected) {
       if (input.kind === "say") this.outbox.refuse(input.id, input.participantId, errorRef("send_message", input), error);
-      else if (input.kind === "amend") this.port.notify(input.participantId, { ...error, ref: refOf(input.change) });
-      else if (input.kind === "typing") this.port.notify(input.participantId, { ...error, ref: ClientMessage.Typing });
-      else if (input.kind === "order") this.port.notify(input.participantId, { ...error, ref: ClientMessage.Command });
-      else if (input.kind === "order_status") this.port.notify(input.participantId, { ...error, ref: `${ClientMessage.OrderStatus}:${input.orderId.slice(0, 64)}` });
+      else if (input.kind === "amend") this.tell(input.participantId, { ...error, ref: refOf(input.change) });
+      else if (input.kind === "typing") this.tell(input.participantId, { ...error, ref: ClientMessage.Typing });
+      else if (input.kind === "order") this.tell(input.participantId, { ...error, ref: ClientMessage.Command });
+      else if (input.kind === "order_status") this.tell(input.participantId, { ...error, ref: `${ClientMessage.OrderStatus}:${input.orderId.slice(0, 64)}` });
       else this.services.log.warn({ room: this.roomId, input: input.kind, participant: input.participantId, error }, "input rejected by the world");
     }
     const stored = this.outbox.flush(result, this.sim);
@@ -406,6 +461,8 @@ export class RoomRuntime implements EdgeRoom {
   private tellDetached(result: TickResult, appended: readonly MessageData[], amended: readonly MessageData[]): void {
     const sink = this.services.botEvents;
     if (!sink) return;
+    const edited = new Set<string>();
+    for (const amend of result.amended) if (amend.change.op === "edit") edited.add(amend.messageId);
     for (const botId of this.detached) {
       for (const id of result.spawned) {
         const p = this.state.participants.get(id);
@@ -413,7 +470,16 @@ export class RoomRuntime implements EdgeRoom {
       }
       for (const id of result.despawned) if (id !== botId) sink.publish(botId, "leave", this.roomId, { participantId: id });
       for (const message of appended) if (message.authorId !== botId && sees(botId, message)) sink.publish(botId, "message", this.roomId, message);
-      for (const message of amended) if (sees(botId, message)) sink.publish(botId, "message_updated", this.roomId, message);
+      for (const message of amended) {
+        if (!sees(botId, message)) continue;
+        // A reaction, pin or lock leaves the text as it was: the event leaves it out, so toggling a
+        // reaction on a long message does not copy its text into every bot's queue each time.
+        if (edited.has(message.id)) sink.publish(botId, "message_updated", this.roomId, message);
+        else {
+          const { text: _same, ...changed } = message;
+          sink.publish(botId, "message_updated", this.roomId, changed);
+        }
+      }
     }
   }
 
