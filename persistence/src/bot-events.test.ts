@@ -73,7 +73,7 @@ describe("BotEventRepo", () => {
     const young = db.botEvents.append("b2", "message", "lobby", "young", "none", 10_000);
     expect(db.botEvents.horizon("b1")).toBe(0);
 
-    const removed = db.botEvents.prune(10_500, { maxAgeMs: 10_000, keepPerBot: 4, batch: 100 });
+    const removed = db.botEvents.prune(10_500, { maxAgeMs: 10_000, keepPerBot: 4, keepBytesPerBot: 1e9, batch: 100 });
     expect(removed).toBe(3); // b2's old event by age, b1's two oldest by count
     expect(db.botEvents.after("b1", 0, 10).map((e) => e.id)).toEqual(ids.slice(2));
     expect(db.botEvents.after("b2", 0, 10).map((e) => e.id)).toEqual([young.id]);
@@ -83,18 +83,32 @@ describe("BotEventRepo", () => {
     expect(db.botEvents.due(10_500, 10).map((e) => e.id)).toEqual([ids[2]]);
 
     // Age: everything of b1 is now past a day's age.
-    expect(db.botEvents.prune(100_000, { maxAgeMs: 50_000, keepPerBot: 4, batch: 100 })).toBe(5);
+    expect(db.botEvents.prune(100_000, { maxAgeMs: 50_000, keepPerBot: 4, keepBytesPerBot: 1e9, batch: 100 })).toBe(5);
     expect(db.botEvents.after("b1", 0, 10)).toEqual([]);
     expect(db.botEvents.horizon("b1")).toBe(ids[5]);
+  });
+
+  it("keeps at most a byte budget of events per bot, newest first", () => {
+    const db = withBots();
+    const big = "x".repeat(1000);
+    const ids = Array.from({ length: 10 }, (_, i) => db.botEvents.append("b1", "message", "lobby", big, "none", 1000 + i).id);
+    const small = db.botEvents.append("b2", "message", "lobby", "tiny", "none", 1000);
+    expect(db.botEvents.bytesSincePrune.get("b1")).toBeGreaterThan(10_000);
+    // About three of b1's 1 KB events fit in 3,500 bytes; b2's one small event stays.
+    expect(db.botEvents.prune(2000, { maxAgeMs: 1e9, keepPerBot: 100, keepBytesPerBot: 3500, batch: 100 })).toBe(7);
+    expect(db.botEvents.after("b1", 0, 100).map((e) => e.id)).toEqual(ids.slice(7));
+    expect(db.botEvents.after("b2", 0, 100).map((e) => e.id)).toEqual([small.id]);
+    expect(db.botEvents.horizon("b1")).toBe(ids[6]);
+    expect(db.botEvents.bytesSincePrune.size).toBe(0);
   });
 
   it("prunes by age a batch at a time", () => {
     const db = withBots();
     for (let i = 0; i < 5; i++) db.botEvents.append("b1", "message", "lobby", i, "none", i);
-    expect(db.botEvents.prune(1000, { maxAgeMs: 10, keepPerBot: 100, batch: 2 })).toBe(2);
-    expect(db.botEvents.prune(1000, { maxAgeMs: 10, keepPerBot: 100, batch: 2 })).toBe(2);
-    expect(db.botEvents.prune(1000, { maxAgeMs: 10, keepPerBot: 100, batch: 2 })).toBe(1);
-    expect(db.botEvents.prune(1000, { maxAgeMs: 10, keepPerBot: 100, batch: 2 })).toBe(0);
+    expect(db.botEvents.prune(1000, { maxAgeMs: 10, keepPerBot: 100, keepBytesPerBot: 1e9, batch: 2 })).toBe(2);
+    expect(db.botEvents.prune(1000, { maxAgeMs: 10, keepPerBot: 100, keepBytesPerBot: 1e9, batch: 2 })).toBe(2);
+    expect(db.botEvents.prune(1000, { maxAgeMs: 10, keepPerBot: 100, keepBytesPerBot: 1e9, batch: 2 })).toBe(1);
+    expect(db.botEvents.prune(1000, { maxAgeMs: 10, keepPerBot: 100, keepBytesPerBot: 1e9, batch: 2 })).toBe(0);
   });
 
   it("goes with the bot's account", () => {

@@ -11,10 +11,15 @@ export interface BotEventRecord extends BotEvent {
   lastError: string;
 }
 
-/** How long a bot's events are kept: the newest `keepPerBot`, none older than `maxAgeMs`. */
+/**
+ * How long a bot's events are kept: the newest `keepPerBot`, at most `keepBytesPerBot` of them
+ * (a busy room of long messages, copied to every bot there, must not grow the file without bound),
+ * none older than `maxAgeMs`.
+ */
 export interface BotEventRetention {
   maxAgeMs: number;
   keepPerBot: number;
+  keepBytesPerBot: number;
   /** Rows one prune deletes by age at most, so one call never holds the thread for long. */
   batch: number;
 }
@@ -22,6 +27,7 @@ export interface BotEventRetention {
 export const DEFAULT_BOT_EVENT_RETENTION: BotEventRetention = {
   maxAgeMs: 7 * 24 * 3600 * 1000,
   keepPerBot: 10_000,
+  keepBytesPerBot: 16 * 1024 * 1024,
   batch: 5_000,
 };
 
@@ -72,6 +78,7 @@ export class BotEventRepo {
   private readonly lastBefore: BetterSqlite3.Statement<[string, number], { id: number | null }>;
   private readonly deleteBefore: BetterSqlite3.Statement<[string, number]>;
   private readonly raiseHorizon: BetterSqlite3.Statement<[string, number]>;
+  private readonly firstOverBytes: BetterSqlite3.Statement<[string, number], { id: number }>;
   private readonly horizonStmt: BetterSqlite3.Statement<[string], { pruned_through: number }>;
   private readonly promoteAll: BetterSqlite3.Statement<[number]>;
   private readonly pruneTx: (now: number, retention: BotEventRetention) => number;
@@ -115,6 +122,11 @@ export class BotEventRepo {
     this.deleteOne = db.prepare("DELETE FROM bot_events WHERE id = ?");
     this.nthNewest = db.prepare("SELECT id FROM bot_events WHERE bot_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?");
     this.lastBefore = db.prepare("SELECT max(id) AS id FROM bot_events WHERE bot_id = ? AND id < ?");
+    // The newest event that no longer fits in the byte budget, counting back from the newest.
+    this.firstOverBytes = db.prepare(
+      `SELECT id FROM (SELECT id, sum(length(CAST(payload AS BLOB))) OVER (ORDER BY id DESC) AS total
+         FROM bot_events WHERE bot_id = ?) WHERE total > ? ORDER BY id DESC LIMIT 1`,
+    );
     this.deleteBefore = db.prepare("DELETE FROM bot_events WHERE bot_id = ? AND id < ?");
     this.raiseHorizon = db.prepare(
       `INSERT INTO bot_event_horizon (bot_id, pruned_through) VALUES (?, ?)
@@ -131,8 +143,10 @@ export class BotEventRepo {
 
   /** Store one event for a bot; `pending` queues it for the bot's webhook. */
   append(botId: string, type: BotEventType, roomId: string, data: unknown, delivery: "none" | "pending", now = Date.now()): BotEvent {
-    const result = this.insert.run({ bot: botId, type, payload: JSON.stringify({ roomId, data }), at: now, delivery });
+    const payload = JSON.stringify({ roomId, data });
+    const result = this.insert.run({ bot: botId, type, payload, at: now, delivery });
     this.touched.add(botId);
+    this.bytesSincePrune.set(botId, (this.bytesSincePrune.get(botId) ?? 0) + payload.length);
     return { id: Number(result.lastInsertRowid), type, roomId, at: now, data };
   }
 
@@ -196,7 +210,10 @@ export class BotEventRepo {
     return this.pruneTx(now, retention);
   }
 
-  private pruneNow(now: number, { maxAgeMs, keepPerBot, batch }: BotEventRetention): number {
+  /** Payload bytes stored per bot since the last prune: the server prunes early when one grows fast. */
+  readonly bytesSincePrune = new Map<string, number>();
+
+  private pruneNow(now: number, { maxAgeMs, keepPerBot, keepBytesPerBot, batch }: BotEventRetention): number {
     let deleted = 0;
     const reached = new Map<string, number>();
     // Ids grow with time, so the oldest rows come first and the walk stops at the first young one.
@@ -218,6 +235,13 @@ export class BotEventRepo {
       deleted += this.deleteBefore.run(botId, keepFrom).changes;
       reached.set(botId, Math.max(reached.get(botId) ?? 0, last));
     }
+    for (const botId of this.touched) {
+      const over = this.firstOverBytes.get(botId, keepBytesPerBot)?.id;
+      if (over === undefined) continue;
+      deleted += this.deleteBefore.run(botId, over + 1).changes;
+      reached.set(botId, Math.max(reached.get(botId) ?? 0, over));
+    }
+    this.bytesSincePrune.clear();
     this.touched.clear();
     for (const [botId, through] of reached) this.raiseHorizon.run(botId, through);
     if (deleted) this.promoteAll.run(now);

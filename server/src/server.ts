@@ -100,6 +100,8 @@ const SEARCH_INDEX_CHARS = 16_000;
 const UPLOAD_SWEEP_MS = 5_000;
 /** How often retention drops old bot events. */
 const BOT_EVENT_PRUNE_MS = 60_000;
+/** How often the bot events' growth is looked at (a fast-growing queue is pruned before the minute is up). */
+const BOT_EVENT_CHECK_MS = 2_000;
 /** Joins per participant: plenty for tabs and reconnects, too few to churn the matchmaker. */
 const JOINS_PER_S = 2;
 const JOIN_BURST = 20;
@@ -258,13 +260,22 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
 
   // Bridge bots' webhooks are called off the ticks, a few at a time; old bot events leave by retention.
   bridge.start();
+  const retention = options.botEventRetention ?? DEFAULT_BOT_EVENT_RETENTION;
+  const pruneEveryMs = options.botEventPruneMs ?? BOT_EVENT_PRUNE_MS;
+  let lastPrune = Date.now();
+  // Checked often, pruned every minute, or at once when some bot's queue grew by a quarter of its
+  // byte budget since (a busy room of long messages fills every bot's queue there fast).
   const botEventPrune = setInterval(() => {
+    const now = Date.now();
+    const fastest = Math.max(0, ...db.botEvents.bytesSincePrune.values());
+    if (now - lastPrune < pruneEveryMs && fastest < retention.keepBytesPerBot / 4) return;
+    lastPrune = now;
     try {
-      db.botEvents.prune(Date.now(), options.botEventRetention ?? DEFAULT_BOT_EVENT_RETENTION);
+      db.botEvents.prune(now, retention);
     } catch (error) {
       log.warn({ err: error }, "could not prune old bot events");
     }
-  }, options.botEventPruneMs ?? BOT_EVENT_PRUNE_MS);
+  }, Math.min(pruneEveryMs, BOT_EVENT_CHECK_MS));
   botEventPrune.unref();
 
   const port = (httpServer.address() as AddressInfo).port;

@@ -1,6 +1,7 @@
 import { connect, MeshRest, type OrderMessage } from "@mesh/bots";
 import type { BotEvent } from "@mesh/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KeyedRateLimiter } from "../src/limits.ts";
 import { cuttableProxy, registerBot, registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 
 /** Poll until an event matching `wanted` arrives; returns it and the cursor after it. */
@@ -99,6 +100,31 @@ describe("bots with and without sockets hear what concerns them", () => {
     await waitFor("back with a socket", () => room.state.participants.get(bot.id));
     await again.leave();
     await waitFor("gone for good", () => !room.state.participants.get(bot.id));
+    await room.leave();
+  });
+});
+
+describe("a busy room does not grow a bot's queue past its byte budget", () => {
+  let server: TestServer;
+  afterAll(() => server?.stop());
+
+  it("prunes a fast-growing queue before the minute is up, newest kept", async () => {
+    server = await startTestServer({}, { botEventRetention: { maxAgeMs: 7 * 24 * 3600_000, keepPerBot: 10_000, keepBytesPerBot: 64 * 1024, batch: 5000 } });
+    server.services.limits.inputs = new KeyedRateLimiter(1000, 1000); // the sender's allowance is not under test
+    await registerUser(server.url, "root");
+    const ann = await registerUser(server.url, "ann");
+    const bot = await registerBot(server.url, ann.token, { name: "hoarder", mode: "polling" });
+    await ann.rest.startBot(bot.id);
+    const room = await ann.client.join("lobby");
+    await waitFor("present", () => room.state.participants.get(bot.id));
+    for (let i = 0; i < 24; i++) await room.sendAndWait(`${i} ${"long words ".repeat(700)}`); // about 8 KB each
+    const stored = () =>
+      (server.services.db.sqlite.prepare("SELECT coalesce(sum(length(CAST(payload AS BLOB))), 0) AS n FROM bot_events WHERE bot_id = ?").get(bot.id) as { n: number }).n;
+    await waitFor("pruned to its budget", () => stored() <= 64 * 1024, 10_000);
+    const rest = new MeshRest(server.url, bot.token);
+    const answer = await rest.poll(0, { limit: 500 });
+    expect(answer.missed).toBe(true);
+    expect((answer.events.at(-1)?.data as { text: string }).text.startsWith("23 ")).toBe(true);
     await room.leave();
   });
 });

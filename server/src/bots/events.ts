@@ -7,7 +7,7 @@ export interface PollAnswer {
   events: BotEvent[];
   /** The last id returned, or the cursor asked with when none. */
   cursor: number;
-  /** Events after the cursor were removed by retention (older than 7 days or beyond the newest 10,000) before this poll. */
+  /** Events after the cursor were removed by retention (older than 7 days, or beyond the newest 10,000 or 16 MB) before this poll. */
   missed: boolean;
 }
 
