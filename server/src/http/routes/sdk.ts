@@ -178,7 +178,15 @@ class SdkCache {
 
   private async forgetOthers(keep: string): Promise<void> {
     for (const entry of await fs.readdir(this.dir)) {
-      if (entry !== keep && entry !== BUILD_LOG && !entry.startsWith("tmp-")) await fs.rm(path.join(this.dir, entry), { recursive: true, force: true });
+      if (entry === keep || entry === BUILD_LOG) continue;
+      const full = path.join(this.dir, entry);
+      // A scratch folder may be a build under way; one older than any build can run was left by a
+      // build that was killed (the server with it) and would otherwise stay for good.
+      if (entry.startsWith("tmp-")) {
+        const stat = await fs.stat(full).catch(() => undefined);
+        if (!stat || Date.now() - stat.mtimeMs < 2 * BUILD_TIMEOUT_MS) continue;
+      }
+      await fs.rm(full, { recursive: true, force: true });
     }
   }
 }
