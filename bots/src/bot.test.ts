@@ -216,4 +216,118 @@ describe("createBot", () => {
     expect(closes).toEqual([4003, 4000]);
     expect(errors).toHaveLength(1);
   });
+
+  it("stop then start joins again with a new connection; the old room's late events are not handled", async () => {
+    const rooms: FakeMeshRoom[] = [];
+    const bot = new MeshBot(
+      { url: "http://mesh.invalid", token: "t" },
+      {
+        identity: async () => ME,
+        join: async () => {
+          const room = new FakeMeshRoom(ME.id);
+          rooms.push(room);
+          return room;
+        },
+      },
+    );
+    const errors: MeshError[] = [];
+    const seen: string[] = [];
+    const closes: number[] = [];
+    bot.onError((e) => errors.push(e));
+    bot.onMessage((m) => void seen.push(m.text));
+    bot.onClose((code) => void closes.push(code));
+    await bot.start();
+    await bot.stop();
+    expect(rooms[0].left).toBe(true);
+    await bot.start();
+    expect(rooms).toHaveLength(2);
+    expect(rooms[1].left).toBe(false);
+    // Calls go to the new room; the old one's stragglers are ignored.
+    void bot.send("hello again");
+    expect(rooms[1].sends.map((p) => p.text)).toEqual(["hello again"]);
+    expect(rooms[0].sends).toEqual([]);
+    rooms[0].messages.emit(testMessage(1, { authorId: "ann", text: "old" }));
+    rooms[0].errors.emit({ code: "forbidden", message: "old", ref: "move" });
+    rooms[1].messages.emit(testMessage(1, { authorId: "ann", text: "new" }));
+    expect(seen).toEqual(["new"]);
+    expect(errors).toEqual([]);
+    // A close by the server is an error again after a restart.
+    rooms[1].leaves.emit(4003, "kicked");
+    expect(errors.map((e) => [e.code, e.status])).toEqual([["closed", 4003]]);
+    expect(closes).toEqual([4000, 4003]);
+  });
+
+  it("start right after stop (not awaited) joins once the stop has left the old room", async () => {
+    const order: string[] = [];
+    let n = 0;
+    const bot = new MeshBot(
+      { url: "http://mesh.invalid", token: "t" },
+      {
+        identity: async () => ME,
+        join: async () => {
+          const id = ++n;
+          order.push(`join ${id}`);
+          const room = new FakeMeshRoom(ME.id);
+          room.leave = async () => {
+            await flush();
+            order.push(`left ${id}`);
+            room.leaves.emit(4000, undefined);
+          };
+          return room;
+        },
+      },
+    );
+    await bot.start();
+    const stopped = bot.stop();
+    const started = bot.start();
+    await Promise.all([stopped, started]);
+    expect(order).toEqual(["join 1", "left 1", "join 2"]);
+    // Stopping twice, or with no session, is a no-op.
+    await Promise.all([bot.stop(), bot.stop()]);
+    expect(order).toEqual(["join 1", "left 1", "join 2", "left 2"]);
+  });
+
+  it("stop before start does nothing and leaves nothing behind: a later close by the server is an error", async () => {
+    const room = new FakeMeshRoom(ME.id);
+    const joins: string[] = [];
+    const bot = new MeshBot(
+      { url: "http://mesh.invalid", token: "t" },
+      {
+        identity: async () => ME,
+        join: async (roomId) => {
+          joins.push(roomId);
+          return room;
+        },
+      },
+    );
+    const errors: MeshError[] = [];
+    bot.onError((e) => errors.push(e));
+    await bot.stop();
+    expect(joins).toEqual([]);
+    await bot.start();
+    expect(joins).toEqual(["lobby"]);
+    room.leaves.emit(4003, "kicked");
+    expect(errors.map((e) => [e.code, e.status])).toEqual([["closed", 4003]]);
+  });
+
+  it("a start that failed can be stopped (nothing to leave) and started again", async () => {
+    let fail = true;
+    const room = new FakeMeshRoom(ME.id);
+    const bot = new MeshBot(
+      { url: "http://mesh.invalid", token: "t" },
+      {
+        identity: async () => ME,
+        join: async () => {
+          if (fail) throw new MeshJoinError(0, "connection refused");
+          return room;
+        },
+      },
+    );
+    await expect(bot.start()).rejects.toMatchObject({ code: "network" });
+    await bot.stop();
+    fail = false;
+    await bot.start();
+    void bot.send("up");
+    expect(room.sends.map((p) => p.text)).toEqual(["up"]);
+  });
 });

@@ -73,6 +73,12 @@ const ANSWER_MS = 30_000;
 
 type Handler<A extends unknown[]> = (...args: A) => unknown;
 
+/** One start-to-stop life of a bot: its room, and whether `stop()` has let it go. */
+interface Session {
+  readonly room: BotRoom;
+  stopped: boolean;
+}
+
 /**
  * A bot: a participant that listens and answers. Its handlers never crash the process: a
  * handler that throws (or rejects) is reported through `onError`, as is every error the
@@ -86,10 +92,13 @@ export class MeshBot {
   private readonly closeHandlers = new Set<Handler<[number, string | undefined]>>();
   private readonly errorHandlers = new Set<(error: MeshError) => void>();
   private readonly roomId: string;
+  /** The room calls go to: the current session's, or the last one's after `stop()` (so calls say "closed"). */
   private room: BotRoom | undefined;
   private identity: BotIdentity | undefined;
-  private starting: Promise<void> | undefined;
-  private stopping = false;
+  /** The session `start()` opened (joining or joined); undefined before start and after stop. */
+  private session: Promise<Session> | undefined;
+  /** A stop under way: a later start joins once it is done. */
+  private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly options: BotOptions,
@@ -141,18 +150,36 @@ export class MeshBot {
 
   /** Connect and join; resolves once the room's state is in. Rejects with a MeshError (unauthorized, not_found, network, ...). */
   start(): Promise<void> {
-    this.starting ??= this.open().catch((error: unknown) => {
-      this.starting = undefined;
-      throw toMeshError(error, "join");
-    });
-    return this.starting;
+    if (!this.session) {
+      const session = this.open().catch((error: unknown) => {
+        if (this.session === session) this.session = undefined;
+        throw toMeshError(error, "join");
+      });
+      this.session = session;
+    }
+    return this.session.then(() => undefined);
   }
 
-  /** Leave the room; resolves once it is closed. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.starting?.catch(() => {});
-    await this.room?.leave();
+  /**
+   * Leave the room; resolves once it is closed. A later `start()` joins again (a new connection,
+   * the same handlers). Before any `start()` (or after a stop) it does nothing.
+   */
+  stop(): Promise<void> {
+    const session = this.session;
+    if (!session) return this.stopping ?? Promise.resolve();
+    this.session = undefined;
+    const stopping = (async () => {
+      await this.stopping;
+      const joined = await session.catch(() => undefined);
+      if (!joined) return;
+      // From here on its close is the one asked for (no error), and nothing it still sends is handled.
+      joined.stopped = true;
+      await joined.room.leave();
+    })().finally(() => {
+      if (this.stopping === stopping) this.stopping = undefined;
+    });
+    this.stopping = stopping;
+    return stopping;
   }
 
   /** Say something in the room (or a DM with `to`); resolves with the stored message. */
@@ -178,17 +205,23 @@ export class MeshBot {
     this.act("command", (room) => room.command(agentIds, order));
   }
 
-  private async open(): Promise<void> {
+  private async open(): Promise<Session> {
+    // A stop still leaving the previous session's room finishes first: one connection at a time.
+    await this.stopping;
     const who = await this.connection.identity();
     const room = await this.connection.join(this.roomId, { reconnect: this.options.reconnect });
-    this.identity = { id: who.id, name: who.name };
+    const me = { id: who.id, name: who.name };
+    const session: Session = { room, stopped: false };
+    this.identity = me;
     this.room = room;
-    this.listen(room, this.identity);
+    this.listen(session, me);
+    return session;
   }
 
-  private listen(room: BotRoom, me: BotIdentity): void {
+  private listen(session: Session, me: BotIdentity): void {
+    const { room } = session;
     room.onMessage((message) => {
-      if (message.authorId === me.id) return;
+      if (session.stopped || message.authorId === me.id) return;
       this.run("onMessage", this.messageHandlers, {
         ...message,
         isDirect: message.to !== "",
@@ -196,17 +229,20 @@ export class MeshBot {
       });
     });
     room.onPresence(({ kind, participant }) => {
-      if (participant.id === me.id) return;
+      if (session.stopped || participant.id === me.id) return;
       if (kind === "join") this.run("onJoin", this.joinHandlers, participant);
       else this.run("onLeave", this.leaveHandlers, participant);
     });
     room.onOrder((order) => {
+      if (session.stopped) return;
       const report = (status: ReportedOrderStatus, note?: string) => this.act("order_status", (r) => r.reportOrder(order.id, status, note));
       this.run("onOrder", this.orderHandlers, { ...order, report });
     });
-    room.onError((payload) => this.fail(MeshError.fromPayload(payload)));
+    room.onError((payload) => {
+      if (!session.stopped) this.fail(MeshError.fromPayload(payload));
+    });
     room.onLeave((code, reason) => {
-      if (!this.stopping) this.fail(new MeshError("closed", `the room closed (${code}${reason ? `: ${reason}` : ""})`, "room", { status: code }));
+      if (!session.stopped) this.fail(new MeshError("closed", `the room closed (${code}${reason ? `: ${reason}` : ""})`, "room", { status: code }));
       this.run("onClose", this.closeHandlers, code, reason);
     });
   }

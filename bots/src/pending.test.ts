@@ -1,4 +1,4 @@
-import type { MessageData } from "@mesh/schema";
+import type { ErrorPayload, MessageData } from "@mesh/schema";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeRoom } from "./fake-room.ts";
 import { RoomLink } from "./link.ts";
@@ -41,6 +41,14 @@ describe("PendingSends", () => {
     expect(pending.fail({ code: "forbidden", message: "you are muted", ref: "send_message" })).toBe(false);
     expect(pending.fail({ code: "forbidden", message: "you are muted", ref: "send_message:n1" })).toBe(true);
     await expect(done).rejects.toMatchObject({ code: "forbidden", nonce: "n1" });
+  });
+
+  it("an error with no ref, or a ref that is no string, settles nothing and does not throw", () => {
+    const { pending } = pendingWith();
+    void pending.submit({ text: "hi", nonce: "n1" });
+    const odd = [{ code: "internal", message: "no ref" }, { code: "internal", message: "x", ref: 5 }, null, undefined, "boom"];
+    for (const error of odd) expect(pending.fail(error as unknown as ErrorPayload)).toBe(false);
+    expect(pending.size).toBe(1);
   });
 
   it("after a drop resends every unanswered send, in order, with the same nonce, and holds new ones", () => {

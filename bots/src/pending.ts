@@ -100,10 +100,11 @@ export class PendingSends {
     entry.resolve(message);
   }
 
-  /** An error came back: settles the send its ref names. True when it named a pending send. */
+  /** An error came back: settles the send its ref names. True when it named a pending send (never for a missing or malformed ref). */
   fail(error: ErrorPayload): boolean {
-    if (!error.ref.startsWith(REF_PREFIX)) return false;
-    const nonce = error.ref.slice(REF_PREFIX.length);
+    const ref: unknown = (error as Partial<ErrorPayload> | null | undefined)?.ref;
+    if (typeof ref !== "string" || !ref.startsWith(REF_PREFIX)) return false;
+    const nonce = ref.slice(REF_PREFIX.length);
     const entry = this.entries.get(nonce);
     if (!entry) return false;
     this.finish(nonce, entry);

@@ -14,6 +14,7 @@ import { RoomActions } from "./actions.ts";
 import { DirectFeeds } from "./direct-feeds.ts";
 import { Emitter } from "./emitter.ts";
 import { type FeedEvents, MessageFeed } from "./feed.ts";
+import { MalformedFrame, readError, readMessage, readOrder } from "./frames.ts";
 import { type ConnectionState, type LinkEvents, type ReconnectOptions, RoomLink } from "./link.ts";
 import { type ParticipantView, type PresenceEvent, toView } from "./participants.ts";
 import { PendingSends, type SendPayload } from "./pending.ts";
@@ -145,41 +146,91 @@ export class MeshRoom extends RoomActions {
     // Collection callbacks instead of diffing the whole state on every patch: the SDK also
     // runs many clients in one process (benchmarks, bot hosts), where that cost multiplies.
     const callbacks = Callbacks.get(room);
-    callbacks.onAdd("messages", () => {
-      this.messagesAdded = true;
-    });
-    callbacks.onAdd("direct", () => {
-      this.directAdded = true;
-    });
-    callbacks.onAdd("participants", (participant) => {
-      if (this.recipientGrace !== undefined) this.pending.flush();
-      if (!this.presenceBefore) this.presenceEvents.emit({ kind: "join", participant: toView(participant) });
-    });
-    callbacks.onRemove("participants", (participant) => {
-      if (!this.presenceBefore) this.presenceEvents.emit({ kind: "leave", participant: toView(participant) });
-    });
-    room.onStateChange((state) => {
-      if (!this.started) this.start();
-      if (this.presenceBefore) this.presenceResynced(this.presenceBefore);
-      // Order matters: a patch makes earlier updates part of the window; a resync then resumes.
-      this.updates.stateApplied();
-      this.link.stateApplied();
-      if (this.started && this.messagesAdded) {
-        this.messagesAdded = false;
-        this.feed.notify();
+    callbacks.onAdd(
+      "messages",
+      this.guarded("state", () => {
+        this.messagesAdded = true;
+      }),
+    );
+    callbacks.onAdd(
+      "direct",
+      this.guarded("state", () => {
+        this.directAdded = true;
+      }),
+    );
+    callbacks.onAdd(
+      "participants",
+      this.guarded("state", (participant: Participant) => {
+        if (this.recipientGrace !== undefined) this.pending.flush();
+        if (!this.presenceBefore) this.presenceEvents.emit({ kind: "join", participant: toView(participant) });
+      }),
+    );
+    callbacks.onRemove(
+      "participants",
+      this.guarded("state", (participant: Participant) => {
+        if (!this.presenceBefore) this.presenceEvents.emit({ kind: "leave", participant: toView(participant) });
+      }),
+    );
+    room.onStateChange(
+      this.guarded("state", (state: RoomState) => {
+        if (!this.started) this.start();
+        if (this.presenceBefore) this.presenceResynced(this.presenceBefore);
+        // Order matters: a patch makes earlier updates part of the window; a resync then resumes.
+        this.updates.stateApplied();
+        this.link.stateApplied();
+        if (this.started && this.messagesAdded) {
+          this.messagesAdded = false;
+          this.feed.notify();
+        }
+        if (this.started && this.directAdded) {
+          this.directAdded = false;
+          this.direct.notify();
+        }
+        this.changeEvents.emit(state);
+      }),
+    );
+    room.onMessage(
+      ServerMessage.Error,
+      this.guarded(ServerMessage.Error, (payload: unknown) => {
+        const error = readError(ServerMessage.Error, payload);
+        this.pending.fail(error);
+        this.errorEvents.emit(error);
+      }),
+    );
+    room.onMessage(
+      ServerMessage.MessageUpdated,
+      this.guarded(ServerMessage.MessageUpdated, (payload: unknown) => this.updates.receive(readMessage(ServerMessage.MessageUpdated, payload))),
+    );
+    room.onMessage(
+      ServerMessage.Order,
+      this.guarded(ServerMessage.Order, (payload: unknown) => this.orderEvents.emit(readOrder(ServerMessage.Order, payload))),
+    );
+  }
+
+  /**
+   * A callback the connection calls. Whatever goes wrong in it (a malformed frame, a listener
+   * that throws) is reported through onError: thrown into the socket's listener, it would crash
+   * the process, or leave the connection handling no later frame.
+   */
+  private guarded<A extends unknown[]>(what: string, handler: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        handler(...args);
+      } catch (error) {
+        this.reportFault(what, error);
       }
-      if (this.started && this.directAdded) {
-        this.directAdded = false;
-        this.direct.notify();
-      }
-      this.changeEvents.emit(state);
-    });
-    room.onMessage(ServerMessage.Error, (payload: ErrorPayload) => {
-      this.pending.fail(payload);
-      this.errorEvents.emit(payload);
-    });
-    room.onMessage(ServerMessage.MessageUpdated, (message: MessageData) => this.updates.receive(message));
-    room.onMessage(ServerMessage.Order, (order: OrderMessage) => this.orderEvents.emit(order));
+    };
+  }
+
+  /** Code "internal", ref the server message type ("error", "order", "message_updated", "state"). */
+  private reportFault(what: string, error: unknown): void {
+    const message = error instanceof MalformedFrame ? error.message : `handling the server's '${what}' failed: ${error instanceof Error ? error.message : String(error)}`;
+    try {
+      this.errorEvents.emit({ code: "internal", message, ref: what });
+    } catch (thrown) {
+      // An onError listener that throws too: the last resort is the log, never the socket.
+      console.error(`[mesh] ${message}; then the onError listener failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+    }
   }
 
   /** Resolves once the first full state has arrived. */
