@@ -202,7 +202,8 @@ describe("createBot", () => {
     expect(() => refused.moveTo(1, 1)).not.toThrow();
     await expect(refused.send("hi")).rejects.toMatchObject({ code: "not_started" });
     expect(() => refused.me).toThrow(MeshError);
-    expect(errors.map((e) => e.code)).toEqual(["not_started", "not_started"]);
+    // The refusal itself reaches onError too, like every error.
+    expect(errors.map((e) => e.code)).toEqual(["unauthorized", "not_started", "not_started"]);
   });
 
   it("stop leaves the room and reports the close without an error; a close by the server is an error", async () => {

@@ -153,7 +153,10 @@ export class MeshBot {
     if (!this.session) {
       const session = this.open().catch((error: unknown) => {
         if (this.session === session) this.session = undefined;
-        throw toMeshError(error, "join");
+        // Like every error: to onError too (a bot that never awaits start() still hears why).
+        const failure = toMeshError(error, "join");
+        this.fail(failure);
+        throw failure;
       });
       this.session = session;
     }

@@ -126,8 +126,8 @@ export interface OrderMessage {
 /**
  * What a bot without a socket is told (bridge webhooks and `POST /api/poll`), in order, each once:
  * `message` (a new room message, or a DM to the bot: MessageData), `message_updated` (MessageData;
- * `text` left out when the change did not touch it: a reaction, pin, lock or delete), `join` / `leave`
- * (`{ participantId, name, kind, ownerId }`), `order` (OrderMessage), `error` (ErrorPayload: what a
+ * `text` left out when the change did not touch it: a reaction, pin, lock or delete),
+ * `join` / `leave` (`join`: `{ participantId, name, kind, ownerId }`; `leave`: `{ participantId }`), `order` (OrderMessage), `error` (ErrorPayload: what a
  * socket would have been told, e.g. a refused order_status).
  */
 export type BotEventType = "message" | "message_updated" | "join" | "leave" | "order" | "error";

@@ -40,6 +40,13 @@ describe("bots: registration, tokens and effective permissions", () => {
     expect(token).toMatch(/^mesh_bot_/);
     expect(created.body.skill).toContain(`${server.url}/sdk/mesh-bots.tgz`);
     expect(created.body.skill).not.toContain(token);
+    // A channel bot is told to use its socket; a polling bot how to poll and who starts it.
+    expect(created.body.skill).toContain("yours answers 403");
+    const poller = await register(ann, { name: "skilled-poller", mode: "polling", rooms: ["lobby"] });
+    expect(poller.body.skill).toContain("/api/poll");
+    expect(poller.body.skill).toContain("owner's** token");
+    expect(poller.body.skill).toContain("rooms `lobby`");
+    await call(ann.token, "DELETE", `/api/bots/${poller.body.bot?.id}`);
     const listed = await call(ann.token, "GET", "/api/bots");
     expect(JSON.stringify(listed.body)).not.toContain(token);
     expect((listed.body.bots as { name: string }[]).map((b) => b.name)).toEqual(["scout"]);
