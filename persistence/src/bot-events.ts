@@ -150,6 +150,11 @@ export class BotEventRepo {
     return { id: Number(result.lastInsertRowid), type, roomId, at: now, data };
   }
 
+  /** The highest event id ever given (a cursor beyond it was never handed out). */
+  newestId(): number {
+    return (this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'bot_events'").get() as { seq: number } | undefined)?.seq ?? 0;
+  }
+
   /** A bot's events after `cursor`, oldest first. */
   after(botId: string, cursor: number, limit: number): BotEvent[] {
     return this.afterStmt.all(botId, cursor, limit).map(toEvent);

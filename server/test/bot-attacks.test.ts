@@ -245,4 +245,12 @@ describe("bots cannot be used to get around what holds for their owners", () => 
     const poller = await newBot(ann, { name: "no-secret", mode: "polling" });
     expect((await api(ann.token, "POST", `/api/bots/${poller.id}/token`)).body.webhookSecret).toBeUndefined();
   });
+
+  it("a webhook to a private address is refused at registration when the mesh sends nothing inward", async () => {
+    for (const webhookUrl of ["http://127.0.0.1:9999/hook", "http://[::1]/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest"]) {
+      const refused = await api(ann.token, "POST", "/api/bots", { name: "inward", mode: "bridge", webhookUrl });
+      expect(refused.status, webhookUrl).toBe(400);
+      expect((refused.body.error as { message: string }).message).toMatch(/private address/);
+    }
+  });
 });

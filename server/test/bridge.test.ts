@@ -237,7 +237,17 @@ describe("bridge bots: signed webhooks, retries and dead letters", () => {
     const hook = await receiver((_req, res) => res.writeHead(200).end());
     receivers.push(hook);
     const owner = await registerUser(server.url, "ssrf_owner");
-    const byAddress = await bridgeBot(server.url, owner.token, "inward1", hook.url);
+    // A literal private address is refused at registration; one stored while MESH_WEBHOOK_PRIVATE
+    // was true is still refused at delivery.
+    expect((await fetch(`${server.url}/api/bots`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "inward0", mode: "bridge", webhookUrl: hook.url }),
+    })).status).toBe(400);
+    const byAddress = await bridgeBot(server.url, owner.token, "inward1", hook.url.replace("127.0.0.1", "localhost"));
+    const stored = server.services.db.bots.get(byAddress.bot.id);
+    if (!stored) throw new Error("the bot was not stored");
+    server.services.db.bots.update(stored.id, { ...stored, webhookUrl: hook.url });
     const byName = await bridgeBot(server.url, owner.token, "inward2", hook.url.replace("127.0.0.1", "localhost"));
     for (const bot of [byAddress, byName]) server.services.botEvents.publish(bot.bot.id, "message", "lobby", { text: "x" });
     for (const [bot, error] of [[byAddress, /address 127\.0\.0\.1 is private/], [byName, /localhost resolves to private address/]] as const) {

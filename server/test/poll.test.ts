@@ -173,6 +173,16 @@ describe("REST polling for bots without a socket", () => {
     expect((await poll(server.url, bot.token, { waitS: 0 })).status).toBe(200);
   });
 
+  it("refuses a cursor no answer ever gave", async () => {
+    server = await startTestServer();
+    const owner = await registerUser(server.url, "future_owner");
+    const bot = await createBot(server.url, owner.token, { name: "time_traveller", mode: "polling" });
+    const ahead = await poll(server.url, bot.token, { cursor: 999_999 });
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.error?.message).toMatch(/ahead of every event/);
+    expect((await poll(server.url, bot.token, { cursor: 0 })).status).toBe(200);
+  });
+
   it("refuses people, channel bots, missing tokens and bad bodies, each with a clear answer", async () => {
     server = await startTestServer();
     const owner = await registerUser(server.url, "refuse_owner");

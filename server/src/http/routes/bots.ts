@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import type { BotRecord } from "@mesh/persistence";
 import { type BotInfo, CloseCode, ErrorCode, type ParticipantData, roomIdSchema, usernameSchema } from "@mesh/schema";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { newBotToken } from "../../auth/tokens.ts";
+import { isPrivateAddress } from "../../bots/bridge.ts";
 import { REFERENCE_BOT_NAMES } from "../../bots/programs.ts";
 import { skillFor } from "../../bots/skill.ts";
 import type { Actor } from "../../gate/authorize.ts";
@@ -147,6 +149,14 @@ export function botRoutes(services: Services): Router {
     for (const roomId of body.rooms ?? []) if (!roomAccess(services, me, roomId).ok) return sendError(res, ErrorCode.NotFound, `no room '${roomId}'`);
     if (body.program !== undefined && !programExists(services.config.botProgramsDir, body.program)) {
       return sendError(res, ErrorCode.NotFound, `no program '${body.program}'; the reference bots are ${REFERENCE_BOT_NAMES.join(", ")}`);
+    }
+    // A webhook to a private address literal could never be delivered here: say so now, not
+    // after eight failed tries (names are resolved, and checked, at delivery).
+    if (body.webhookUrl !== undefined && !services.config.webhookPrivate) {
+      const literal = new URL(body.webhookUrl).hostname.replace(/^\[|\]$/g, "");
+      if (net.isIP(literal) && isPrivateAddress(literal)) {
+        return sendError(res, ErrorCode.BadInput, `webhookUrl: ${literal} is a private address, and this mesh sends no requests into its own network (MESH_WEBHOOK_PRIVATE=false)`);
+      }
     }
     const mode = body.mode ?? "channel";
     const webhookSecret = mode === "bridge" ? randomBytes(32).toString("base64url") : "";

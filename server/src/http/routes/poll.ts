@@ -50,6 +50,10 @@ export function pollRoutes(services: Services): Router {
     if (!allowed.ok) return sendResult(res, allowed);
     const body = parseOr400(res, pollBody, req.body ?? {});
     if (!body) return;
+    // A cursor no answer ever gave would silently skip every event until the ids caught up.
+    if ((body.cursor ?? 0) > db.botEvents.newestId()) {
+      return sendError(res, ErrorCode.BadInput, "cursor: ahead of every event this mesh has recorded; pass back a cursor an answer gave (0 to start)");
+    }
     // The client going away releases its place among the waiting polls.
     const gone = new AbortController();
     res.on("close", () => gone.abort());
