@@ -55,13 +55,13 @@ describe("the controller runs the orderly reference bot", () => {
     expect(() => process.kill(status.pid as number, 0)).not.toThrow();
     // Its own stdout, kept by the controller and readable over REST (the line is printed just after
     // the join, so it may come a moment after the bot shows in the room).
-    let started = false;
-    for (let i = 0; i < 100 && !started; i++) {
+    let logged = false;
+    for (let i = 0; i < 100 && !logged; i++) {
       const logs = (await api(ann, "GET", `/api/bots/${botId}/logs`)).body.logs as { stream: string; text: string }[];
-      started = logs.some((l) => l.stream === "stdout" && l.text.includes("started orderly"));
-      if (!started) await new Promise((resolve) => setTimeout(resolve, 100));
+      logged = logs.some((l) => l.stream === "stdout" && l.text.includes("started orderly"));
+      if (!logged) await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(started).toBe(true);
+    expect(logged).toBe(true);
   });
 
   it("answers a mention", async () => {
