@@ -79,6 +79,7 @@ export class BotEventRepo {
   private readonly deleteBefore: BetterSqlite3.Statement<[string, number]>;
   private readonly raiseHorizon: BetterSqlite3.Statement<[string, number]>;
   private readonly firstOverBytes: BetterSqlite3.Statement<[string, number], { id: number }>;
+  private readonly newestStmt: BetterSqlite3.Statement<[], { seq: number }>;
   private readonly horizonStmt: BetterSqlite3.Statement<[string], { pruned_through: number }>;
   private readonly promoteAll: BetterSqlite3.Statement<[number]>;
   private readonly pruneTx: (now: number, retention: BotEventRetention) => number;
@@ -132,6 +133,7 @@ export class BotEventRepo {
       `INSERT INTO bot_event_horizon (bot_id, pruned_through) VALUES (?, ?)
        ON CONFLICT (bot_id) DO UPDATE SET pruned_through = max(pruned_through, excluded.pruned_through)`,
     );
+    this.newestStmt = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'bot_events'");
     this.horizonStmt = db.prepare("SELECT pruned_through FROM bot_event_horizon WHERE bot_id = ?");
     // Every bot with pending events has a scheduled head (pruning may have deleted the old one).
     this.promoteAll = db.prepare(
@@ -152,7 +154,7 @@ export class BotEventRepo {
 
   /** The highest event id ever given (a cursor beyond it was never handed out). */
   newestId(): number {
-    return (this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'bot_events'").get() as { seq: number } | undefined)?.seq ?? 0;
+    return this.newestStmt.get()?.seq ?? 0;
   }
 
   /** A bot's events after `cursor`, oldest first. */

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { connect } from "@mesh/bots";
 import { createLogger, loadConfig, startServer } from "../src/index.ts";
 import { killProcess, runServerProcess, stopProcess } from "./child-server.ts";
-import { registerUser, startTestServer, type TestServer, waitFor } from "./harness.ts";
+import { registerBot, registerUser, restCall, startTestServer, type TestServer, waitFor } from "./harness.ts";
 
 interface PollReply {
   status: number;
@@ -24,28 +24,7 @@ async function poll(url: string, token: string, body: unknown, signal?: AbortSig
   return { status: res.status, body: await res.json() };
 }
 
-/** Register a bot owned by `ownerToken` over REST; returns its id and token. */
-async function createBot(url: string, ownerToken: string, body: Record<string, unknown>): Promise<{ id: string; token: string }> {
-  const res = await fetch(`${url}/api/bots`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${ownerToken}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const created = (await res.json()) as { bot: { id: string }; token: string };
-  expect(res.status, JSON.stringify(created)).toBe(201);
-  return { id: created.bot.id, token: created.token };
-}
-
 const texts = (events: BotEvent[]) => events.map((e) => (e.data as { text: string }).text);
-
-async function rest(url: string, token: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
 
 /** Long-poll from `cursor` until the bot has seen room messages with all of `wanted`; returns every event seen and the cursor. */
 async function pollUntil(url: string, token: string, cursor: number, wanted: string[]): Promise<{ events: BotEvent[]; cursor: number }> {
@@ -71,8 +50,8 @@ describe("REST polling for bots without a socket", () => {
   it("returns exactly the events after the cursor, once each, in order, and only the bot's own", async () => {
     server = await startTestServer();
     const owner = await registerUser(server.url, "poll_owner");
-    const bot = await createBot(server.url, owner.token, { name: "poller", mode: "polling" });
-    const other = await createBot(server.url, owner.token, { name: "poller2", mode: "polling" });
+    const bot = await registerBot(server.url, owner.token, { name: "poller", mode: "polling" });
+    const other = await registerBot(server.url, owner.token, { name: "poller2", mode: "polling" });
     const events = server.services.botEvents;
     for (let i = 1; i <= 5; i++) {
       events.publish(bot.id, "message", "lobby", { text: `m${i}` });
@@ -98,12 +77,12 @@ describe("REST polling for bots without a socket", () => {
   it("long-polls: waits for the next event and answers as soon as it is published", async () => {
     server = await startTestServer();
     const owner = await registerUser(server.url, "wait_owner");
-    const bot = await createBot(server.url, owner.token, { name: "waiter", mode: "polling" });
+    const bot = await registerBot(server.url, owner.token, { name: "waiter", mode: "polling" });
     // Not started, nothing new can reach it: a poll does not wait.
     const idle = Date.now();
     expect((await poll(server.url, bot.token, { cursor: 0, waitS: 5 })).body.events).toEqual([]);
     expect(Date.now() - idle).toBeLessThan(2000);
-    expect((await rest(server.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
+    expect((await restCall(server.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
     const empty = await poll(server.url, bot.token, { cursor: 0 });
     expect(empty.body.events).toEqual([]);
 
@@ -131,11 +110,11 @@ describe("REST polling for bots without a socket", () => {
     const owner = await registerUser(server.url, "cap_owner");
     // Three bots of one owner, all started (each hears the others arrive) and caught up first, so
     // the polls below wait instead of being answered with those arrivals.
-    const bot = await createBot(server.url, owner.token, { name: "greedy", mode: "polling" });
-    const second = await createBot(server.url, owner.token, { name: "greedy2", mode: "polling" });
-    const third = await createBot(server.url, owner.token, { name: "greedy3", mode: "polling" });
+    const bot = await registerBot(server.url, owner.token, { name: "greedy", mode: "polling" });
+    const second = await registerBot(server.url, owner.token, { name: "greedy2", mode: "polling" });
+    const third = await registerBot(server.url, owner.token, { name: "greedy3", mode: "polling" });
     const cursors = new Map<string, number>();
-    for (const b of [bot, second, third]) expect((await rest(server.url, owner.token, "POST", `/api/bots/${b.id}/start`)).status).toBe(200);
+    for (const b of [bot, second, third]) expect((await restCall(server.url, owner.token, "POST", `/api/bots/${b.id}/start`)).status).toBe(200);
     for (const b of [bot, second, third]) {
       let cursor = 0;
       for (let quiet = 0; quiet < 3; ) {
@@ -176,7 +155,7 @@ describe("REST polling for bots without a socket", () => {
   it("refuses a cursor no answer ever gave", async () => {
     server = await startTestServer();
     const owner = await registerUser(server.url, "future_owner");
-    const bot = await createBot(server.url, owner.token, { name: "time_traveller", mode: "polling" });
+    const bot = await registerBot(server.url, owner.token, { name: "time_traveller", mode: "polling" });
     const ahead = await poll(server.url, bot.token, { cursor: 999_999 });
     expect(ahead.status).toBe(400);
     expect(ahead.body.error?.message).toMatch(/ahead of every event/);
@@ -186,8 +165,8 @@ describe("REST polling for bots without a socket", () => {
   it("refuses people, channel bots, missing tokens and bad bodies, each with a clear answer", async () => {
     server = await startTestServer();
     const owner = await registerUser(server.url, "refuse_owner");
-    const channel = await createBot(server.url, owner.token, { name: "socketbot" });
-    const polling = await createBot(server.url, owner.token, { name: "restbot", mode: "polling" });
+    const channel = await registerBot(server.url, owner.token, { name: "socketbot" });
+    const polling = await registerBot(server.url, owner.token, { name: "restbot", mode: "polling" });
 
     const human = await poll(server.url, owner.token, {});
     expect(human.status).toBe(403);
@@ -214,7 +193,7 @@ describe("REST polling for bots without a socket", () => {
     try {
       const first = await start();
       const owner = await registerUser(first.url, "restart_owner");
-      const bot = await createBot(first.url, owner.token, { name: "survivor", mode: "polling" });
+      const bot = await registerBot(first.url, owner.token, { name: "survivor", mode: "polling" });
       for (const text of ["a", "b", "c"]) first.services.botEvents.publish(bot.id, "message", "lobby", { text });
       first.services.botEvents.flush();
       const seen = await poll(first.url, bot.token, { limit: 2 });
@@ -243,8 +222,8 @@ describe("REST polling for bots without a socket", () => {
     const owner = await registerUser(server.url, "e2e_owner");
     const person = await registerUser(server.url, "e2e_person");
     const room = await person.client.join("lobby");
-    const bot = await createBot(server.url, owner.token, { name: "e2e_poller", mode: "polling" });
-    expect((await rest(server.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
+    const bot = await registerBot(server.url, owner.token, { name: "e2e_poller", mode: "polling" });
+    expect((await restCall(server.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
     await waitFor("the bot present in the lobby", () => room.participant(bot.id));
 
     room.send("hello bot");
@@ -252,7 +231,7 @@ describe("REST polling for bots without a socket", () => {
     const said = heard.events.find((e) => e.type === "message");
     expect(said).toMatchObject({ roomId: "lobby", data: { authorId: person.participant.id, text: "hello bot" } });
 
-    expect((await rest(server.url, bot.token, "POST", "/api/rooms/lobby/messages", { text: "hello person" })).status).toBe(201);
+    expect((await restCall(server.url, bot.token, "POST", "/api/rooms/lobby/messages", { text: "hello person" })).status).toBe(201);
     await waitFor("the bot's answer in the room", () => room.messages().find((m) => m.authorId === bot.id && m.text === "hello person"));
     room.send("thanks");
     // The next poll carries on after the cursor: the new message only, not the bot's own answer.
@@ -271,9 +250,9 @@ describe("REST polling for bots without a socket", () => {
     let child = await run();
     try {
       const owner = await registerUser(child.url, "process_owner");
-      const bot = await createBot(child.url, owner.token, { name: "process_poller", mode: "polling" });
-      expect((await rest(child.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
-      const say = async (text: string) => expect((await rest(child.url, owner.token, "POST", "/api/rooms/lobby/messages", { text })).status).toBe(201);
+      const bot = await registerBot(child.url, owner.token, { name: "process_poller", mode: "polling" });
+      expect((await restCall(child.url, owner.token, "POST", `/api/bots/${bot.id}/start`)).status).toBe(200);
+      const say = async (text: string) => expect((await restCall(child.url, owner.token, "POST", "/api/rooms/lobby/messages", { text })).status).toBe(201);
       await say("before 1");
       const seen = await pollUntil(child.url, bot.token, 0, ["before 1"]);
       await say("before 2"); // the bot is not polling now

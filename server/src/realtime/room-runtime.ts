@@ -55,8 +55,6 @@ export interface BotEventSink {
   publish(botId: string, type: BotEventType, roomId: string, data: unknown): void;
 }
 
-
-
 /** What a tick produced besides the public state: per-participant views and changed messages. */
 export interface TickOutcome {
   /** DMs to show to or hide from each participant's sockets (StateView). */
@@ -129,12 +127,10 @@ export class RoomRuntime implements EdgeRoom {
     const id = actor.participant.id;
     const member = this.members.get(id);
     if (member) {
-      // A socket joining a bot that was present without one: its sockets hear it now.
-      if (!detached && member.detached) this.setDetached(id, member, false);
-      if (detached) {
-        this.started.add(id);
-        // Started while a socket of its own is here: it hears the room there until that ends.
-      }
+      // A socket joining a bot that was present without one: its sockets hear it now. A bot started
+      // while a socket of its own is here hears the room there until that socket's session ends.
+      if (detached) this.started.add(id);
+      else this.detached.delete(id);
       this.back(id);
       return this.direct.holding(id);
     }
@@ -142,7 +138,6 @@ export class RoomRuntime implements EdgeRoom {
       name: actor.participant.name,
       kind: actor.participant.kind,
       ownerId: actor.participant.ownerId,
-      detached,
       role: actor.role.name,
       trust: trustOf(actor.role.name),
       status: "online",
@@ -188,15 +183,6 @@ export class RoomRuntime implements EdgeRoom {
     }
   }
 
-  private setDetached(id: string, member: Member, detached: boolean): void {
-    member.detached = detached;
-    if (detached) {
-      this.detached.add(id);
-      this.started.add(id);
-    }
-    else this.detached.delete(id);
-  }
-
   /** The bots here that this participant owns (a kick or ban of the owner takes them out too). */
   botsOf(ownerId: string): string[] {
     const bots: string[] = [];
@@ -226,7 +212,7 @@ export class RoomRuntime implements EdgeRoom {
   lastSocketGone(participantId: string): void {
     const member = this.members.get(participantId);
     if (member && this.started.has(participantId)) {
-      this.setDetached(participantId, member, true);
+      this.detached.add(participantId);
       member.status = "online";
       return;
     }

@@ -22,8 +22,6 @@ export interface Member {
   kind: "human" | "bot";
   /** A bot's owner ("" for humans). */
   ownerId: string;
-  /** Present without a socket (a bridge or polling bot): told what happens through bot events. */
-  detached: boolean;
   role: string;
   trust: TrustLevel;
   status: PresenceStatus;
