@@ -16,6 +16,7 @@ export class SessionRepo {
   private readonly active: BetterSqlite3.Statement<[string, number], { user_id: string }>;
   private readonly revokeOne: BetterSqlite3.Statement<[number, string]>;
   private readonly revokeUser: BetterSqlite3.Statement<[number, string], { id: string }>;
+  private readonly revokePrefixed: BetterSqlite3.Statement<[number, string, number, string], { id: string }>;
 
   constructor(db: BetterSqlite3.Database) {
     this.insert = db.prepare(
@@ -32,6 +33,9 @@ export class SessionRepo {
     );
     this.revokeUser = db.prepare(
       "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL RETURNING id",
+    );
+    this.revokePrefixed = db.prepare(
+      "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND substr(id, 1, ?) = ? AND revoked_at IS NULL RETURNING id",
     );
   }
 
@@ -58,6 +62,11 @@ export class SessionRepo {
   /** True if the session existed and was not already revoked. */
   revoke(id: string): boolean {
     return this.revokeOne.run(Date.now(), id).changes > 0;
+  }
+
+  /** Revokes the user's sessions whose id starts with `prefix` (a bot's controller runs); returns their ids. */
+  revokeWithPrefix(userId: string, prefix: string): string[] {
+    return this.revokePrefixed.all(Date.now(), userId, prefix.length, prefix).map((row) => row.id);
   }
 
   /** Revokes every not-yet-revoked session of the user; returns their ids (to close sockets). */

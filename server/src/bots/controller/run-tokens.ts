@@ -11,19 +11,10 @@ const RUN_SESSION_PREFIX = "botrun:";
  * restarted (or crashed) still revokes the token its last run handed out.
  */
 export class RunTokens {
-  // TODO(persistence owner): this belongs in SessionRepo (e.g. `revokeWithPrefix(userId, prefix)`).
-  private readonly revokeRuns: (botId: string) => string[];
-
   constructor(
     private readonly db: MeshDatabase,
     private readonly ttlMs: number,
-  ) {
-    const statement = db.sqlite.prepare<[number, string, number, string], { id: string }>(
-      "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND substr(id, 1, ?) = ? AND revoked_at IS NULL RETURNING id",
-    );
-    this.revokeRuns = (botId) =>
-      statement.all(Date.now(), botId, RUN_SESSION_PREFIX.length, RUN_SESSION_PREFIX).map((row) => row.id);
-  }
+  ) {}
 
   /** Revokes the bot's earlier run tokens and mints a new one. */
   mint(botId: string): { token: string; sessionId: string; revoked: string[] } {
@@ -39,6 +30,6 @@ export class RunTokens {
 
   /** Revokes every run token of the bot; returns their session ids (to close their sockets). */
   revokeAll(botId: string): string[] {
-    return this.revokeRuns(botId);
+    return this.db.sessions.revokeWithPrefix(botId, RUN_SESSION_PREFIX);
   }
 }
