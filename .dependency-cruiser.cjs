@@ -1,18 +1,20 @@
 /**
  * Package boundaries (STYLE.md): schema → nothing of ours; sim, persistence → schema;
- * server → sim, persistence, schema; bots → schema; clients → bots, schema; bench → anything.
+ * server → sim, persistence, schema; bots → schema; client-kit → bots, schema;
+ * clients → client-kit, bots, schema; bench → anything.
  * A workspace imports another only through its package name (its src/index.ts).
  */
-const ws = ["schema", "sim", "persistence", "server", "bots", "bench", "client-3d", "client-rts", "client-term"];
+const ws = ["schema", "sim", "persistence", "server", "bots", "bench", "client-kit", "client-3d", "client-rts", "client-term"];
 const allowed = {
   schema: [],
   sim: ["schema"],
   persistence: ["schema"],
   server: ["sim", "persistence", "schema"],
   bots: ["schema"],
-  "client-3d": ["bots", "schema"],
-  "client-rts": ["bots", "schema"],
-  "client-term": ["bots", "schema"],
+  "client-kit": ["bots", "schema"],
+  "client-3d": ["client-kit", "bots", "schema"],
+  "client-rts": ["client-kit", "bots", "schema"],
+  "client-term": ["client-kit", "bots", "schema"],
 };
 const forbidden = Object.entries(allowed).map(([from, ok]) => ({
   name: `${from}-imports-only-${ok.join("-") || "nothing-of-ours"}`,

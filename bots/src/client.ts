@@ -1,5 +1,5 @@
 import { Client, type Room } from "@colyseus/sdk";
-import { JoinErrorCode, PROTOCOL_VERSION, type ParticipantData, ROOM_TYPE, RoomState } from "@mesh/schema";
+import { type ExitDirection, JoinErrorCode, PROTOCOL_VERSION, type ParticipantData, ROOM_TYPE, RoomState } from "@mesh/schema";
 import { MeshRest, MeshRestError } from "./rest.ts";
 import { type JoinOptions, MeshRoom } from "./room.ts";
 
@@ -61,7 +61,7 @@ export class MeshClient {
       if (error instanceof MeshRestError && error.status === 401) throw new MeshJoinError(JoinErrorCode.AuthFailed, error.message);
       throw error;
     }
-    const open = () => this.open(roomId);
+    const open = () => this.open(roomId, options.entrance);
     // `open` again is how the room comes back when a restarted server no longer knows its seat.
     const mesh = new MeshRoom(roomId, participantId, await open(), this.rest, options, open);
     await mesh.ready();
@@ -69,9 +69,10 @@ export class MeshClient {
   }
 
   /** One Colyseus connection to the room: a new seat, this client's token. */
-  private async open(roomId: string): Promise<Room<unknown, RoomState>> {
+  private async open(roomId: string, entrance?: ExitDirection): Promise<Room<unknown, RoomState>> {
     try {
-      return await this.colyseus.joinOrCreate<RoomState>(ROOM_TYPE, { room: roomId, token: this.options.token, protocol: PROTOCOL_VERSION }, RoomState);
+      const options = { room: roomId, token: this.options.token, protocol: PROTOCOL_VERSION, ...(entrance ? { entrance } : {}) };
+      return await this.colyseus.joinOrCreate<RoomState>(ROOM_TYPE, options, RoomState);
     } catch (error) {
       const { code, message } = error as { code?: number; message?: string };
       throw new MeshJoinError(code ?? 0, message ?? String(error));

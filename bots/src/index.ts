@@ -37,6 +37,7 @@ export {
   type ThreadListing,
 } from "./rest.ts";
 export { type JoinOptions, MeshRoom } from "./room.ts";
+export type { ParticipantWatcher } from "./watchers.ts";
 export {
   signWebhook,
   type VerifyWebhookOptions,

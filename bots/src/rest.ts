@@ -192,6 +192,11 @@ export class MeshRest {
     return this.request("GET", "/api/rooms");
   }
 
+  /** One room as you see it (exits only to rooms you may enter), with who is in it. */
+  room(roomId: string): Promise<RoomData & { online: number }> {
+    return this.request("GET", `/api/rooms/${encodeURIComponent(roomId)}`);
+  }
+
   /** Room messages, oldest first (see HistoryQuery). */
   async history(roomId: string, query: HistoryQuery = {}): Promise<MessageData[]> {
     return (await this.historyPage(roomId, query)).messages;

@@ -3,6 +3,7 @@ import {
   ClientMessage,
   type ErrorPayload,
   errorRef,
+  type ExitDirection,
   type MessageData,
   messageToData,
   type OrderMessage,
@@ -21,6 +22,7 @@ import { PendingSends, type SendPayload } from "./pending.ts";
 import { Rejoin } from "./rejoin.ts";
 import type { MeshRest } from "./rest.ts";
 import { MessageUpdates } from "./updates.ts";
+import { type ParticipantWatcher, ParticipantWatchers } from "./watchers.ts";
 
 /**
  * After a rejoin, how long a DM waits for its recipient to be back in the room (the server
@@ -36,6 +38,8 @@ export interface JoinOptions {
   reconnect?: ReconnectOptions | false;
   /** A send with no answer this long after it went out fails with code "timeout" (default 30 s). */
   answerMs?: number;
+  /** Arrive just inside this doorway (the one matching the exit you walked through); default: near the middle. */
+  entrance?: ExitDirection;
 }
 
 /**
@@ -52,6 +56,7 @@ export class MeshRoom extends RoomActions {
   private readonly leaveEvents = new Emitter<[number, string | undefined]>();
   private readonly dropEvents = new Emitter<[number, string | undefined]>();
   private readonly reconnectEvents = new Emitter<[]>();
+  private readonly watchers = new ParticipantWatchers((what, error) => this.reportFault(what, error));
   private readonly feed: MessageFeed;
   private readonly direct: DirectFeeds;
   private readonly pending: PendingSends;
@@ -163,18 +168,30 @@ export class MeshRoom extends RoomActions {
       this.guarded("state", (participant: Participant) => {
         if (this.recipientGrace !== undefined) this.pending.flush();
         if (!this.presenceBefore) this.presenceEvents.emit({ kind: "join", participant: toView(participant) });
+        this.watchers.added(participant);
+        // Per-object callbacks, so a watcher hears exactly whose fields (or order) a patch changed.
+        const changed = this.guarded("state", () => this.watchers.changed(participant));
+        callbacks.onChange(participant, changed);
+        callbacks.listen(participant, "order", (order) => {
+          if (order) callbacks.onChange(order, changed);
+          changed();
+        });
       }),
     );
     callbacks.onRemove(
       "participants",
       this.guarded("state", (participant: Participant) => {
         if (!this.presenceBefore) this.presenceEvents.emit({ kind: "leave", participant: toView(participant) });
+        this.watchers.removed(participant);
       }),
     );
     room.onStateChange(
       this.guarded("state", (state: RoomState) => {
         if (!this.started) this.start();
-        if (this.presenceBefore) this.presenceResynced(this.presenceBefore);
+        if (this.presenceBefore) {
+          this.presenceResynced(this.presenceBefore);
+          this.watchers.resynced((id) => state.participants.has(id));
+        }
         // Order matters: a patch makes earlier updates part of the window; a resync then resumes.
         this.updates.stateApplied();
         this.link.stateApplied();
@@ -271,6 +288,30 @@ export class MeshRoom extends RoomActions {
     return p ? toView(p) : undefined;
   }
 
+  /**
+   * For render loops: `added` for everyone here now and everyone who comes, `changed` when a patch
+   * changed someone's fields or order, `removed` when they go; each gets the synced object itself,
+   * so nothing is allocated per patch or frame. Survives reconnects and rejoins. Returns the unwatch.
+   */
+  watchParticipants(watcher: ParticipantWatcher): () => void {
+    return this.watchers.watch(watcher);
+  }
+
+  /** Every participant here, as the synced objects, without building a list (read, never write). */
+  forEachParticipant(fn: (participant: Readonly<Participant>) => void): void {
+    this.watchers.forEach(fn);
+  }
+
+  get participantCount(): number {
+    return this.watchers.count;
+  }
+
+  /** The round trip to the server, in milliseconds (a Colyseus ping on the room's socket). */
+  ping(): Promise<number> {
+    return new Promise((resolve) => this.room.ping(resolve));
+  }
+
+  /** Allocates a list of copies: for occasional reads; render loops use `watchParticipants`/`forEachParticipant`. */
   participants(): ParticipantView[] {
     return this.room.state?.participants ? [...this.room.state.participants.values()].map(toView) : [];
   }

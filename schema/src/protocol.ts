@@ -237,4 +237,6 @@ export const JoinErrorCode = {
   Banned: 403,
   /** The room is full, or (rarely) is being opened by another request: try again. */
   Unavailable: 503,
+  /** A join option has a value this server does not accept (an `entrance` that is no exit direction). */
+  BadOption: 400,
 } as const;

@@ -1,4 +1,4 @@
-import { schema, t, type SchemaType } from "@colyseus/schema";
+import { type SchemaType, schema, t } from "@colyseus/schema";
 
 /** Synced room state (SPEC §3). Server and clients share these classes. */
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EXIT_DIRECTIONS } from "./doorways.ts";
 import {
   ClientMessage,
   ErrorCode,
@@ -9,9 +10,8 @@ import {
   MAX_TEXT_LENGTH,
   REPORTABLE_ORDER_STATUSES,
 } from "./protocol.ts";
-import { isOneGrapheme } from "./text.ts";
 import { err, ok, type Result } from "./result.ts";
-import { sanitizeText } from "./text.ts";
+import { isOneGrapheme, sanitizeText } from "./text.ts";
 
 /** Strings that must not be empty and stay short: ids, names, emoji. */
 const id = z.string().min(1).max(128);
@@ -128,7 +128,7 @@ export const credentialsSchema = z.strictObject({
   username: usernameSchema,
   password: z.string().min(8).max(256),
 });
-const exitDirection = z.enum(["north", "south", "east", "west", "up", "down"]);
+const exitDirection = z.enum(EXIT_DIRECTIONS);
 export const roomIdSchema = z
   .string()
   .min(1)

@@ -21,6 +21,7 @@ export const SETTINGS = [
   { env: "MESH_RECONNECT_S", default: "20", help: "seconds a dropped participant stays in the room (shown offline) for its client to reconnect" },
   { env: "MESH_AWAY_S", default: "300", help: "seconds without any input after which a participant shows as away" },
   { env: "MESH_ROOM_IDLE_S", default: "30", help: "seconds an empty room keeps running before it stops (it reopens on the next join or send)" },
+  { env: "MESH_WEB_DIR", default: "", help: "folder of the built web clients (empty: dist/web in the project, built by npm start)" },
   { env: "MESH_UPLOAD_MAX_BYTES", default: "26214400", help: "largest file one upload may carry, in bytes (25 MB)" },
   { env: "MESH_BOT_RUNTIME", default: "process", help: "where the bot controller runs bots: process (child processes) or kubernetes (one Pod each)" },
   { env: "MESH_BOT_MEMORY_MB", default: "256", help: "memory one controller-run bot may use, in MB (killed and restarted above it)" },
@@ -67,6 +68,8 @@ export interface Config {
   botMemoryMb: number;
   /** Absolute, or "" for the repository's bots/examples. */
   botProgramsDir: string;
+  /** The built web clients ("" means dist/web beside the workspaces). */
+  webDir: string;
   /** "" for the server's own loopback URL. */
   botUrl: string;
   botImage: string;
@@ -139,6 +142,7 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     botRuntime: botRuntime as Config["botRuntime"],
     botMemoryMb: int("MESH_BOT_MEMORY_MB", 64, 64 * 1024),
     botProgramsDir: botProgramsDir && path.resolve(botProgramsDir),
+    webDir: get("MESH_WEB_DIR") && path.resolve(get("MESH_WEB_DIR")),
     botUrl: botUrl.replace(/\/+$/, ""),
     botImage: get("MESH_BOT_IMAGE"),
     k8sNamespace,

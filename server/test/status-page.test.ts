@@ -25,7 +25,7 @@ describe("the status page in a real browser", () => {
     const page = await browser.newPage({ viewport: { width: 900, height: 640 } });
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(server.url);
+    await page.goto(`${server.url}/status`);
     await page.getByText("Server is running").waitFor({ timeout: 10_000 });
     expect(await page.locator("#version").textContent()).toMatch(/^\d+\.\d+\.\d+/);
     expect(await page.locator("#tick").textContent()).toBe("20 Hz");

@@ -1,5 +1,3 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ErrorCode, MAX_FRAME_BYTES } from "@mesh/schema";
 import express, { type Application, type NextFunction, type Request, type Response } from "express";
 import type { Services } from "../realtime/services.ts";
@@ -17,10 +15,9 @@ import { roomRoutes } from "./routes/rooms.ts";
 import { sdkRoutes } from "./routes/sdk.ts";
 import { settingsRoutes } from "./routes/settings.ts";
 import { uploadRoutes } from "./routes/uploads.ts";
+import { webRoutes } from "./web.ts";
 
-const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "public");
-
-/** REST and static pages on the Colyseus server's express app (same port as the sockets). */
+/** REST and the web clients' pages on the Colyseus server's express app (same port as the sockets). */
 export function configureApp(app: Application, services: Services): void {
   app.disable("x-powered-by");
   // Behind a reverse proxy, X-Forwarded-For names the client; otherwise it is ignored.
@@ -45,7 +42,7 @@ export function configureApp(app: Application, services: Services): void {
   const routers = [healthRoutes, authRoutes, roomRoutes, conversationRoutes, roomMemberRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes, uploadRoutes, botRoutes, pollRoutes, sdkRoutes];
   for (const routes of routers) app.use(routes(services));
   app.use("/api", (req, res) => sendError(res, ErrorCode.NotFound, `no route ${req.method} ${req.originalUrl}`));
-  app.use(express.static(PUBLIC_DIR, { index: "index.html" }));
+  app.use(webRoutes(services.config));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const type = (error as { type?: string }).type;
     if (type === "entity.too.large") return sendError(res, ErrorCode.PayloadTooLarge, `body over ${MAX_FRAME_BYTES} bytes`);

@@ -1,7 +1,7 @@
 import type { ErrorCode, RestErrorBody, Result } from "@mesh/schema";
+import { describeIssues } from "@mesh/schema";
 import type { Response } from "express";
 import type { z } from "zod";
-import { describeIssues } from "@mesh/schema";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_input: 400,

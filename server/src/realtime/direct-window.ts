@@ -1,5 +1,5 @@
 import type { ArraySchema } from "@colyseus/schema";
-import { type Message, MESSAGE_WINDOW, MESSAGE_WINDOW_BYTES, messageFromData, type MessageData } from "@mesh/schema";
+import { MESSAGE_WINDOW, MESSAGE_WINDOW_BYTES, type Message, type MessageData, messageFromData } from "@mesh/schema";
 import { updateMessage } from "./state-sync.ts";
 
 /** Messages to show to (add) or hide from (remove) every socket of one participant. */

@@ -1,15 +1,19 @@
 import { ErrorCode as ColyseusErrorCode, ServerError } from "@colyseus/core";
-import { JoinErrorCode, PROTOCOL_VERSION } from "@mesh/schema";
+import { EXIT_DIRECTIONS, isExitDirection, JoinErrorCode, PROTOCOL_VERSION } from "@mesh/schema";
 import type { VerifiedSession } from "../auth/tokens.ts";
 import { type RoomRefusal, roomEntry } from "./room-access.ts";
 import { RoomUnavailableError } from "./room-registry.ts";
 import type { Services } from "./services.ts";
 
-/** Join options (SPEC §3): `room` and `token`; `protocol` is optional and checked when given. */
+/**
+ * Join options (SPEC §3): `room` and `token`; `protocol` is optional and checked when given;
+ * `entrance` (an exit direction) puts a newcomer just inside that doorway, for walking through exits.
+ */
 export interface JoinRequest {
   room?: unknown;
   token?: unknown;
   protocol?: unknown;
+  entrance?: unknown;
 }
 
 /**
@@ -25,6 +29,9 @@ export async function authenticateJoin(services: Services, options: JoinRequest)
       JoinErrorCode.ProtocolMismatch,
       `protocol ${String(options.protocol)} is not supported; this server speaks protocol ${PROTOCOL_VERSION}`,
     );
+  }
+  if (options.entrance !== undefined && !isExitDirection(options.entrance)) {
+    throw new ServerError(JoinErrorCode.BadOption, `entrance must be one of ${EXIT_DIRECTIONS.join(", ")}`);
   }
   const claims = await services.tokens.activeSession(options.token, services.db.sessions);
   if (!claims) {

@@ -2,10 +2,11 @@ import { type Client, ErrorCode as ColyseusErrorCode, OnMessageException, Room, 
 import {
   ClientMessage,
   CloseCode,
-  err,
   ErrorCode,
   type ErrorPayload,
+  err,
   errorRef,
+  isExitDirection,
   JoinErrorCode,
   MAX_SOCKETS_PER_PARTICIPANT,
   type MessageData,
@@ -19,14 +20,14 @@ import {
 } from "@mesh/schema";
 import { DEFAULT_CAPACITY } from "@mesh/sim";
 import type { VerifiedSession } from "../auth/tokens.ts";
+import { DirectViews, patchSkippingQuietViews } from "./direct-views.ts";
 import { IdleStop } from "./idle-stop.ts";
 import { authenticateJoin, type JoinRequest, mayEnter } from "./join.ts";
-import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { roomAccess, roomEntry } from "./room-access.ts";
-import { DirectViews, patchSkippingQuietViews } from "./direct-views.ts";
+import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { RoomRuntime } from "./room-runtime.ts";
-import { eventLoopDelay, TickStats } from "./tick-stats.ts";
 import type { Services } from "./services.ts";
+import { eventLoopDelay, TickStats } from "./tick-stats.ts";
 
 type MeshSocket = Client<{ auth: VerifiedSession }>;
 
@@ -176,7 +177,8 @@ export function defineMeshRoom(services: Services) {
       // The join's full state goes out without DMs; they come with the next patch, added to a view
       // of its own then (a view filled before the full state made decoders see them twice).
       client.view = undefined;
-      if (this.runtime.arrive(actor).length > 0) this.joiningWithDirect.add(client);
+      const entrance = isExitDirection(options.entrance) ? options.entrance : undefined;
+      if (this.runtime.arrive(actor, { entrance }).length > 0) this.joiningWithDirect.add(client);
       this.sendMissedOrder(client, auth.userId);
     }
 

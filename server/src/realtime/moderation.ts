@@ -1,5 +1,5 @@
 import type { MeshDatabase } from "@mesh/persistence";
-import { err, ErrorCode, ok, type Result } from "@mesh/schema";
+import { ErrorCode, err, ok, type Result } from "@mesh/schema";
 import type { Services } from "./services.ts";
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));

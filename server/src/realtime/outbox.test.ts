@@ -2,10 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "@mesh/persistence";
+import { MAX_REACTORS_PER_MESSAGE } from "@mesh/schema";
 import { createSim, type SimInput } from "@mesh/sim";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../logger.ts";
-import { MAX_REACTORS_PER_MESSAGE } from "@mesh/schema";
 import { applyChange, MessageOutbox } from "./outbox.ts";
 
 const dirs: string[] = [];

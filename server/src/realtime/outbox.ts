@@ -1,8 +1,8 @@
 import type { MeshDatabase } from "@mesh/persistence";
 import {
   ClientMessage,
-  err,
   ErrorCode,
+  err,
   errorRef,
   MAX_REACTIONS_PER_MESSAGE,
   MAX_REACTORS_PER_MESSAGE,

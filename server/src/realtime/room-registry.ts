@@ -1,5 +1,5 @@
-import type { InputLog, SimOptions, SimSnapshot } from "@mesh/sim";
 import type { MessageData, PresenceStatus, Result, RoomData } from "@mesh/schema";
+import type { InputLog, SimOptions, SimSnapshot } from "@mesh/sim";
 import type { TickSummary } from "./tick-stats.ts";
 
 /** Everything needed to re-run a room's last minute or two: `replay(options, snapshot, log, now.tick)` gives `now`. */

@@ -1,22 +1,24 @@
 import { randomUUID } from "node:crypto";
 import {
+  type BotEventType,
   ClientMessage,
   CloseCode,
-  err,
+  DEFAULT_FOLLOW_DISTANCE,
   ErrorCode,
-  type MeshError,
   type ErrorPayload,
+  type ExitDirection,
+  entrancePoint,
+  err,
   errorRef,
-  type Message,
   MESSAGE_WINDOW,
-  messageFromData,
+  type MeshError,
+  type Message,
   type MessageData,
-  ok,
+  messageFromData,
   type OrderMessage,
   type OrderPayload,
+  ok,
   type PresenceStatus,
-  DEFAULT_FOLLOW_DISTANCE,
-  type BotEventType,
   type Result,
   type RoomData,
   RoomState,
@@ -123,7 +125,7 @@ export class RoomRuntime implements EdgeRoom {
    * A participant's first socket (or a socketless bot's start): they enter the world with who they
    * are (name, kind, owner). Returns the DMs their sockets see.
    */
-  arrive(actor: Actor, { detached = false }: { detached?: boolean } = {}): Message[] {
+  arrive(actor: Actor, { detached = false, entrance }: { detached?: boolean; entrance?: ExitDirection } = {}): Message[] {
     const id = actor.participant.id;
     const member = this.members.get(id);
     if (member) {
@@ -143,13 +145,17 @@ export class RoomRuntime implements EdgeRoom {
       status: "online",
       lastInputAt: Date.now(),
     });
-    // Spawn near the middle so newcomers see each other; Math.random is fine at the edge.
+    // Spawn near the middle so newcomers see each other (Math.random is fine at the edge), or
+    // just inside the doorway someone walked through.
     const spread = 4;
+    const at = entrance
+      ? entrancePoint(entrance, this.room.width, this.room.depth)
+      : { x: this.room.width / 2 + (Math.random() - 0.5) * spread, z: this.room.depth / 2 + (Math.random() - 0.5) * spread };
     this.enqueue({
       kind: "join",
       participantId: id,
-      x: this.room.width / 2 + (Math.random() - 0.5) * spread,
-      z: this.room.depth / 2 + (Math.random() - 0.5) * spread,
+      x: at.x,
+      z: at.z,
       ...(actor.participant.kind === "bot" ? { agent: true } : {}),
     });
     if (detached) {

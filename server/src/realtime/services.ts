@@ -1,14 +1,14 @@
 import type { AuditEntry, MeshDatabase, NewAuditEntry } from "@mesh/persistence";
 import type { TokenService } from "../auth/tokens.ts";
-import type { BotEvents } from "../bots/events.ts";
 import type { BotController } from "../bots/controller/index.ts";
+import type { BotEvents } from "../bots/events.ts";
 import type { Config } from "../config.ts";
 import type { Gate } from "../gate/authorize.ts";
 import type { KeyedRateLimiter } from "../limits.ts";
 import type { Logger } from "../logger.ts";
+import type { UploadStore } from "../uploads/store.ts";
 import type { Connections } from "./connections.ts";
 import type { RoomRegistry } from "./room-registry.ts";
-import type { UploadStore } from "../uploads/store.ts";
 
 /** What rooms and routes share: built once in startServer, passed down, never global. */
 export interface Services {

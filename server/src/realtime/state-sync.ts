@@ -1,19 +1,19 @@
-import type { Sim, TickResult } from "@mesh/sim";
 import type { ArraySchema } from "@colyseus/schema";
 import {
   Attachment,
-  type Message,
   MESSAGE_WINDOW,
   MESSAGE_WINDOW_BYTES,
+  type Message,
+  type MessageData,
   messageFromData,
   OrderState,
-  type MessageData,
   Participant,
   type PresenceStatus,
   Reaction,
   type RoomState,
   type TrustLevel,
 } from "@mesh/schema";
+import type { Sim, TickResult } from "@mesh/sim";
 import type { StoredBatch } from "./outbox.ts";
 
 /** What the room knows of a participant besides the sim: who they are and how they are present. */

@@ -11,11 +11,11 @@ import {
 } from "@mesh/schema";
 import { Router } from "express";
 import { roomAccess, roomEntry } from "../../realtime/room-access.ts";
-import { visibleRooms } from "./conversation.ts";
 import { RoomUnavailableError } from "../../realtime/room-registry.ts";
 import type { Services } from "../../realtime/services.ts";
 import { actorOf, authOf, rateLimited, requirePermission, requireSession } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
+import { visibleRooms } from "./conversation.ts";
 
 export function roomRoutes(services: Services): Router {
   const { db, rooms, log } = services;

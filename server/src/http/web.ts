@@ -1,0 +1,64 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { type Response, Router } from "express";
+import type { Config } from "../config.ts";
+
+/** Where `npm start` builds the pages (scripts/build-web.ts), unless MESH_WEB_DIR says otherwise. */
+const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist", "web");
+
+/** Each page's address and the built HTML that serves it (vite.config.ts names the same files). */
+export const WEB_PAGES: Readonly<Record<string, string>> = {
+  "/": "client-kit/index.html",
+  "/status": "client-kit/status.html",
+  "/3d": "client-3d/index.html",
+};
+
+/**
+ * No inline script or style, nothing from another origin, no framing: whatever a message or a
+ * name smuggles into a page cannot run. Sockets go to this origin only ('self' covers ws/wss).
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/**
+ * The built web clients: pages with a CSP and no caching (so a new build shows at once), and
+ * their content-hashed assets cached for a year. Missing pages say how to build them.
+ */
+export function webRoutes(config: Config): Router {
+  const dir = config.webDir || DEFAULT_WEB_DIR;
+  const router = Router();
+  router.use(
+    "/assets",
+    express.static(path.join(dir, "assets"), { immutable: true, maxAge: "365d", index: false, redirect: false, fallthrough: false }),
+  );
+  for (const [route, file] of Object.entries(WEB_PAGES)) {
+    const paths = route === "/" ? ["/", "/index.html"] : [route, `${route}/`];
+    router.get(paths, (_req, res) => sendPage(res, path.join(dir, file)));
+  }
+  return router;
+}
+
+function sendPage(res: Response, file: string): void {
+  res.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+  res.setHeader("Cache-Control", "no-cache");
+  if (!fs.existsSync(file)) {
+    res
+      .status(503)
+      .type("text/plain")
+      .send("The web clients are not built. `npm start` builds them before the server starts; `npm run build:web` builds them alone.\n");
+    return;
+  }
+  res.type("html").sendFile(file);
+}
