@@ -3,3 +3,4 @@ import "./theme.css";
 export { append, byId, clear, h, isSafeUrl } from "./dom.ts";
 export { forgetToken, leaveNotice, nextPage, type PageHash, SignInRequired, sendToSignIn, storedToken, storeToken, takeHash, takeNotice } from "./session.ts";
 export { type ClientSession, connectionBanner, enterRoom, type RoomInfo, RoomUnavailable, showFatal, signIn } from "./shell.ts";
+export { type ChatPanel, createChatPanel } from "./chat/index.ts";
