@@ -41,7 +41,11 @@ export function webRoutes(config: Config): Router {
   const router = Router();
   router.use(
     "/assets",
-    express.static(path.join(dir, "assets"), { immutable: true, maxAge: "365d", index: false, redirect: false, fallthrough: false }),
+    express.static(path.join(dir, "assets"), { immutable: true, maxAge: "365d", index: false, redirect: false }),
+    // An asset of another build (a page cached before a rebuild): a plain 404, never a page.
+    (_req, res) => {
+      res.status(404).type("text/plain").send("no such asset: reload the page\n");
+    },
   );
   for (const [route, file] of Object.entries(WEB_PAGES)) {
     const paths = route === "/" ? ["/", "/index.html"] : [route, `${route}/`];
