@@ -43,12 +43,19 @@ describe("serving the web clients", () => {
     const html = await (await fetch(`${server.url}/3d`)).text();
     const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
     expect(assets.length).toBeGreaterThan(0);
+    let compressed = 0;
     for (const asset of assets) {
       const res = await fetch(`${server.url}${asset}`);
       expect(res.status, asset).toBe(200);
       expect(res.headers.get("cache-control"), asset).toMatch(/max-age=31536000.*immutable/);
       expect(res.headers.get("x-content-type-options"), asset).toBe("nosniff");
+      const size = (await res.arrayBuffer()).byteLength;
+      if (size > 4096) {
+        expect(res.headers.get("content-encoding"), `${asset} goes compressed`).toMatch(/gzip|br|deflate/);
+        compressed++;
+      }
     }
+    expect(compressed, "the bundle's big chunks were checked").toBeGreaterThan(0);
     const missing = await fetch(`${server.url}/assets/nothing-here-abc123.js`);
     expect(missing.status).toBe(404);
     expect(await missing.text()).not.toMatch(/<html/i);

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import compression from "compression";
 import express, { type Response, Router } from "express";
 import type { Config } from "../config.ts";
 
@@ -39,8 +40,11 @@ export const CONTENT_SECURITY_POLICY = [
 export function webRoutes(config: Config): Router {
   const dir = config.webDir || DEFAULT_WEB_DIR;
   const router = Router();
+  // Pages and bundles go compressed (a third of the bytes); the API's answers are small and left alone.
+  const compress = compression();
   router.use(
     "/assets",
+    compress,
     express.static(path.join(dir, "assets"), { immutable: true, maxAge: "365d", index: false, redirect: false }),
     // An asset of another build (a page cached before a rebuild): a plain 404, never a page.
     (_req, res) => {
@@ -49,7 +53,7 @@ export function webRoutes(config: Config): Router {
   );
   for (const [route, file] of Object.entries(WEB_PAGES)) {
     const paths = route === "/" ? ["/", "/index.html"] : [route, `${route}/`];
-    router.get(paths, (_req, res) => sendPage(res, path.join(dir, file)));
+    router.get(paths, compress, (_req, res) => sendPage(res, path.join(dir, file)));
   }
   return router;
 }
