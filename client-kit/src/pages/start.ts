@@ -1,3 +1,4 @@
 import { byId } from "../dom.ts";
+import { startPage } from "../start/app.ts";
 
-byId("app").textContent = "The start page is being built.";
+void startPage(byId("app"));
