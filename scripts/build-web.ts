@@ -12,7 +12,7 @@ const OUT = path.join(ROOT, "dist", "web");
 const STAMP = path.join(OUT, ".sources");
 /** Everything a page is built from: the clients, the SDK and the contract they import, the build's own config. */
 const SOURCES = ["client-kit", "client-3d", "bots/src", "schema/src"];
-const FILES = ["vite.config.ts", "package-lock.json"];
+const FILES = ["vite.config.ts", "web-pages.json", "package-lock.json"];
 
 const HELP = `Usage: node --import tsx scripts/build-web.ts [--force] [--check]
 

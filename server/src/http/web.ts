@@ -3,17 +3,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import compression from "compression";
 import express, { type Response, Router } from "express";
+import pages from "../../../web-pages.json" with { type: "json" };
 import type { Config } from "../config.ts";
 
 /** Where `npm start` builds the pages (scripts/build-web.ts), unless MESH_WEB_DIR says otherwise. */
 const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "dist", "web");
 
-/** Each page's address and the built HTML that serves it (vite.config.ts names the same files). */
-export const WEB_PAGES: Readonly<Record<string, string>> = {
-  "/": "client-kit/index.html",
-  "/status": "client-kit/status.html",
-  "/3d": "client-3d/index.html",
-};
+/** Each page's address and the built HTML that serves it (web-pages.json: Vite builds the same list). */
+export const WEB_PAGES: Readonly<Record<string, string>> = pages;
 
 /**
  * No inline script or style, nothing from another origin, no framing: whatever a message or a
