@@ -1,0 +1,40 @@
+import { h, isSafeUrl } from "../dom.ts";
+
+/** http(s) addresses only; anything else (javascript:, data:) stays plain text. */
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}]/gi;
+const MENTION = /(^|[^\w@])@([A-Za-z0-9_.-]{3,32})/g;
+
+/**
+ * A message's text as DOM: text nodes, links for http(s) URLs, and `@you` marked. Never HTML:
+ * every piece goes in through a text node, so `<img onerror>` is just characters on the screen.
+ * The wrapper has `dir="auto"` and isolates its direction (CSS), so a right-to-left override in
+ * the text cannot reorder the names and buttons around it.
+ */
+export function messageText(text: string, myName: string): HTMLElement {
+  const element = h("div", { class: "msg-text", dir: "auto" });
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const url = match[0];
+    const at = match.index ?? 0;
+    appendMentions(element, text.slice(last, at), myName);
+    element.append(isSafeUrl(url) ? h("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, url) : url);
+    last = at + url.length;
+  }
+  appendMentions(element, text.slice(last), myName);
+  return element;
+}
+
+function appendMentions(into: HTMLElement, text: string, myName: string): void {
+  if (!text) return;
+  const me = myName.toLowerCase();
+  let last = 0;
+  for (const match of text.matchAll(MENTION)) {
+    const name = match[2].replace(/\.+$/, "");
+    const start = (match.index ?? 0) + match[1].length;
+    into.append(text.slice(last, start));
+    const mention = `@${name}`;
+    into.append(h("span", { class: name.toLowerCase() === me ? "mention me" : "mention" }, mention));
+    last = start + mention.length;
+  }
+  into.append(text.slice(last));
+}

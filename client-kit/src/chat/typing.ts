@@ -1,0 +1,70 @@
+import type { MeshRoom } from "@mesh/bots";
+import { h } from "../dom.ts";
+import { nameList } from "./format.ts";
+
+/** Our own "typing" flag goes out at most this often while keys are pressed… */
+const RESEND_MS = 3000;
+/** …and is taken back after this long without a key. */
+const IDLE_MS = 4000;
+
+/** Who else is typing, read from the room's state on each patch (the text only changes when they do). */
+export function typingIndicator(): { element: HTMLElement; follow(room: MeshRoom, myId: string): () => void } {
+  const element = h("div", { class: "chat-typing", "aria-live": "polite" });
+  return {
+    element,
+    follow(room, myId) {
+      const show = () => {
+        const names: string[] = [];
+        room.state?.participants?.forEach((p) => {
+          if (p.typing && p.id !== myId) names.push(p.name);
+        });
+        names.sort();
+        const text = names.length === 0 ? "" : `${nameList(names)} ${names.length === 1 ? "is" : "are"} typing…`;
+        if (element.textContent !== text) element.textContent = text;
+      };
+      show();
+      const off = room.onChange(show);
+      return () => {
+        off();
+        element.textContent = "";
+      };
+    },
+  };
+}
+
+/** Sends `typing(true)` while someone composes (throttled) and `typing(false)` when they stop, send or leave the box. */
+export class TypingSender {
+  private on = false;
+  private lastSent = 0;
+  private idle: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private room: () => MeshRoom | undefined) {}
+
+  keyPressed(hasText: boolean): void {
+    if (!hasText) {
+      this.stop();
+      return;
+    }
+    const now = Date.now();
+    if (!this.on || now - this.lastSent > RESEND_MS) {
+      this.room()?.typing(true);
+      this.on = true;
+      this.lastSent = now;
+    }
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.stop(), IDLE_MS);
+  }
+
+  stop(): void {
+    clearTimeout(this.idle);
+    if (!this.on) return;
+    this.on = false;
+    this.room()?.typing(false);
+  }
+
+  /** The room changed: the old one forgets us anyway, so nothing is sent. */
+  reset(): void {
+    clearTimeout(this.idle);
+    this.on = false;
+  }
+}
