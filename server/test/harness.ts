@@ -87,7 +87,8 @@ export async function ticksPass(room: MeshRoom, ticks: number): Promise<void> {
 }
 
 /** Debian's Chromium, headless, with the flags a machine without outside network needs. */
-export async function launchChromium(): Promise<import("playwright-core").Browser> {
+/** Debian's Chromium, headless; `args` adds flags (e.g. `--disable-3d-apis` to take WebGL away). */
+export async function launchChromium(args: string[] = []): Promise<import("playwright-core").Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!fs.existsSync(executablePath)) {
     throw new Error(`no browser at ${executablePath}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
@@ -95,7 +96,7 @@ export async function launchChromium(): Promise<import("playwright-core").Browse
   const { chromium } = await import("playwright-core");
   return chromium.launch({
     executablePath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", ...args],
   });
 }
 
