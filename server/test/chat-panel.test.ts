@@ -306,23 +306,36 @@ describe("the chat panel", () => {
   });
 
   it("looks right (screenshot)", async () => {
-    const room = panel.locator(".chat-scroll");
-    await room.evaluate((e) => {
-      e.scrollTop = e.scrollHeight;
-    });
     relaxLimits();
-    const hi = await samRoom.sendAndWait("Morning! The nightly build finished — 0 failures 🎉");
-    samRoom.react(hi.id, "🎉");
-    ownerRoom.react(hi.id, "🚀");
-    await ownerRoom.sendAndWait("@bea can you look at the deploy notes? https://example.com/notes");
-    await samRoom.sendAndWait("On it after lunch.", { threadId: hi.id });
-    await samRoom.sendDirectAndWait(bea.participant.id, "ping me when you are free");
-    samRoom.typing(true);
+    const created = await owner.rest.request<{ id: string }>("POST", "/api/rooms", { id: "studio", name: "Studio", topic: "Design reviews and build news" });
+    expect(created.id).toBe("studio");
+    const ownerStudio = await owner.client.join("studio");
+    const samStudio = await sam.client.join("studio");
+    // Same page, new hash: a reload makes the client start again in the studio.
+    await page.goto(`${server.url}/3d#room=studio&view=3d`);
+    await page.reload();
+    panel = page.locator(".mesh-chat");
+    await panel.waitFor({ timeout: 20_000 });
+    await waitFor("bea in the studio", () => samStudio.participant(bea.participant.id), 10_000);
+    const hi = await samStudio.sendAndWait("Morning! The nightly build finished — 0 failures.");
+    samStudio.react(hi.id, "🎉");
+    ownerStudio.react(hi.id, "🚀");
+    await ownerStudio.sendAndWait("@bea can you look at the deploy notes before the review? https://example.com/notes");
+    await samStudio.sendAndWait("On it after lunch.", { threadId: hi.id });
+    const box = panel.getByLabel("Message", { exact: true });
+    await box.fill("Looks good to me — shipping the map change today.");
+    await box.press("Enter");
+    await samStudio.sendDirectAndWait(bea.participant.id, "ping me when you are free");
     await message("ping me when you are free").waitFor();
+    samStudio.typing(true);
     await panel.locator(".chat-typing", { hasText: "sam is typing" }).waitFor({ timeout: 10_000 });
-    await page.waitForTimeout(300);
+    await box.fill("Sure, in ten minutes");
+    await page.mouse.move(400, 500);
+    await page.waitForTimeout(1500);
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     expect(pageErrors).toEqual([]);
+    await samStudio.leave();
+    await ownerStudio.leave();
   });
 });

@@ -25,10 +25,10 @@ export function createRoomForm(
   const form = h(
     "form",
     { class: "grid-form", id: "create-room", novalidate: true },
-    h("label", { for: "room-id" }, "Id"),
-    id,
     h("label", { for: "room-name" }, "Name"),
     name,
+    h("label", { for: "room-id" }, "Id"),
+    id,
     h("label", { for: "room-topic" }, "Topic"),
     topic,
     h("label", { for: "room-exit-dir" }, "Exit"),
