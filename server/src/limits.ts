@@ -3,6 +3,7 @@ export class RateLimiter {
   private tokens: number;
   private last: number;
   private lastWarned = Number.NEGATIVE_INFINITY;
+  private lastWarnedSend = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly ratePerS: number,
@@ -37,10 +38,16 @@ export class RateLimiter {
     return this.tokens >= this.burst;
   }
 
-  /** One `rate_limited` reply per second is enough; a flood must not double itself in replies. */
-  shouldWarn(now = Date.now()): boolean {
-    if (now - this.lastWarned < 1000) return false;
-    this.lastWarned = now;
+  /**
+   * One `rate_limited` reply per second is enough; a flood must not double itself in replies. Sends
+   * have a warning of their own: someone waits on each, and a burst of typing or moves must not
+   * use up the one that would tell them their message was refused.
+   */
+  shouldWarn(now = Date.now(), kind: "send" | "other" = "other"): boolean {
+    const last = kind === "send" ? this.lastWarnedSend : this.lastWarned;
+    if (now - last < 1000) return false;
+    if (kind === "send") this.lastWarnedSend = now;
+    else this.lastWarned = now;
     return true;
   }
 

@@ -109,6 +109,22 @@ describe("bad input from a careless or hostile client", () => {
     await room.leave();
   });
 
+  it("a send refused for speed is always answered, even when typing frames used up the second's warning", async () => {
+    const typist = await registerUser(server.url, "eager-typist");
+    const room = await typist.client.join("lobby");
+    const seen: ErrorPayload[] = [];
+    room.onError((e) => seen.push(e));
+    for (let i = 0; i < 60; i++) room.typing(i % 2 === 0);
+    await waitFor("the typing flood's warning", () => seen.some((e) => e.code === "rate_limited" && e.ref.startsWith("typing")));
+    // The person presses Enter now: they hear at once that it was refused, not after a timeout.
+    const refused = await room.sendAndWait("did this go?").then(
+      () => undefined,
+      (error: { code?: string }) => error,
+    );
+    expect(refused?.code).toBe("rate_limited");
+    await room.leave();
+  });
+
   it("a flood far past any sane rate closes only that socket", async () => {
     const flooder = await registerUser(server.url, "torrent");
     const room = await flooder.client.join("lobby");

@@ -79,7 +79,11 @@ export function admit(
   payload: unknown,
 ): Result<Decision> | { ok: false; error: EdgeRefusal } {
   const limiter = services.limits.inputs.bucket(participantId);
-  const slowDown = () => ({ ok: false as const, error: { code: ErrorCode.RateLimited, message: "slow down: too many messages", quiet: !limiter.shouldWarn() } });
+  const warning = type === ClientMessage.SendMessage ? "send" : "other";
+  const slowDown = () => ({
+    ok: false as const,
+    error: { code: ErrorCode.RateLimited, message: "slow down: too many messages", quiet: !limiter.shouldWarn(Date.now(), warning) },
+  });
   // Long text costs more: storing, indexing and erasing it grow with its length.
   if (!limiter.spend(1 + textCost((payload as { text?: unknown } | null)?.text))) return slowDown();
   if (!isClientMessageType(type)) return err(ErrorCode.BadInput, `unknown message type '${type.slice(0, 64)}'`);
