@@ -8,6 +8,7 @@ import { AttachmentLoader } from "./attachments.ts";
 import { Composer } from "./composer.ts";
 import type { ChatContext } from "./context.ts";
 import { MessageList } from "./message-list.ts";
+import { ReadMarker } from "./read-marker.ts";
 import { emojiPicker } from "./reactions.ts";
 import { searchBox } from "./search.ts";
 import { TypingSender, typingIndicator } from "./typing.ts";
@@ -44,6 +45,7 @@ export function createChatPanel(session: ClientSession, room: MeshRoom, info: Ro
   const loader = new AttachmentLoader(() => ctx.rest);
   const typingSender = new TypingSender(() => ctx.room);
   const typing = typingIndicator();
+  const reads = new ReadMarker(() => ctx.rest, info.id);
   const picker = emojiPicker();
   let pickerFor: MessageData | undefined;
 
@@ -147,11 +149,13 @@ export function createChatPanel(session: ClientSession, room: MeshRoom, info: Ro
     const seed = [...next.messages(), ...next.directMessages()];
     for (const m of seed) authors.set(m.authorId, m.authorName);
     list.reset(seed, `Messages in ${nextInfo.name}`);
+    reads.reset(next, nextInfo.id);
     composer.reset();
     const offs = [
       next.onMessage((m) => {
         authors.set(m.authorId, m.authorName);
         list.add(m);
+        reads.shown(m.seq, m.to);
       }),
       next.onUpdate((m) => {
         list.update(m);
@@ -174,6 +178,7 @@ export function createChatPanel(session: ClientSession, room: MeshRoom, info: Ro
     focusComposer: () => composer.focus(),
     destroy() {
       unbind();
+      reads.stop();
       typingSender.stop();
       loader.releaseAll();
       element.remove();

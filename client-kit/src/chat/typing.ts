@@ -46,8 +46,11 @@ export class TypingSender {
       return;
     }
     const now = Date.now();
+    const room = this.room();
+    // A muted participant's typing is refused: saying nothing spares them a refusal every few seconds.
+    if (room?.participant(room.participantId)?.muted) return;
     if (!this.on || now - this.lastSent > RESEND_MS) {
-      this.room()?.typing(true);
+      room?.typing(true);
       this.on = true;
       this.lastSent = now;
     }
