@@ -132,6 +132,7 @@ export class Overlay {
     const bot = model.isBot(slot);
     tag.dataset.kind = bot ? "bot" : "human";
     tag.toggleAttribute("data-self", model.ids[slot] === model.selfId);
+    tag.toggleAttribute("data-away", model.away[slot] === 1);
     const owner = bot ? this.ownerName(model.ownerIds[slot]) : "";
     tag.replaceChildren(
       h("span", { class: "m3-name", dir: "auto" }, model.names[slot]),

@@ -74,15 +74,16 @@ describe("the 3D client in a real browser", () => {
     return page.evaluate((who) => (window as unknown as HookWindow).meshScene.avatar(who), id);
   }
 
-  async function waitInPage(page: Page, what: string, fn: string, timeout = 20_000): Promise<void> {
+  /** Waits for a predicate on the hook; a function, not a string: the page's CSP forbids eval (and the test would say so). */
+  async function waitInPage<A>(page: Page, what: string, predicate: (arg: A) => boolean, arg: A, timeout = 20_000): Promise<void> {
     try {
-      await page.waitForFunction(fn, undefined, { timeout });
-    } catch {
+      await page.waitForFunction(predicate as (arg: unknown) => boolean, arg as unknown, { timeout });
+    } catch (error) {
       const state = await page.evaluate(() => {
         const h = (window as unknown as HookWindow).meshScene;
         return JSON.stringify({ ready: h.ready, mode: h.mode, roomId: h.roomId, frames: h.frames, avatars: h.avatarCount, bubbles: h.bubbles().length });
       });
-      throw new Error(`timed out waiting for ${what} (${state})`);
+      throw new Error(`timed out waiting for ${what} (${state}): ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
     }
   }
 
@@ -92,14 +93,14 @@ describe("the 3D client in a real browser", () => {
     const moverRoom = await mover.client.join("lobby");
     const { page, faults } = await open(viewer);
     expect(await hook(page, (h) => h.mode)).toBe("3d");
-    await waitInPage(page, "the mover's avatar", `!!window.meshScene.avatar(${JSON.stringify(mover.participant.id)})`);
+    await waitInPage(page, "the mover's avatar", (id) => !!(window as unknown as HookWindow).meshScene.avatar(id), mover.participant.id);
     const before = await avatarOf(page, mover.participant.id);
     if (!before) throw new Error("no avatar");
     const clip = { x: 0, y: 60, width: 900, height: 700 };
     const shotBefore = await page.screenshot({ clip });
     const targetX = before.x > 32 ? before.x - 10 : before.x + 10;
     moverRoom.moveTo(targetX, before.z);
-    await waitInPage(page, "the avatar to walk", `Math.abs(window.meshScene.avatar(${JSON.stringify(mover.participant.id)}).x - ${targetX}) < 0.5`);
+    await waitInPage(page, "the avatar to walk", ([id, x]) => Math.abs(((window as unknown as HookWindow).meshScene.avatar(id)?.x ?? -99) - x) < 0.5, [mover.participant.id, targetX] as const);
     const after = await avatarOf(page, mover.participant.id);
     expect(Math.abs((after?.x ?? 0) - before.x)).toBeGreaterThan(9);
     const shotAfter = await page.screenshot({ clip });
@@ -115,7 +116,7 @@ describe("the 3D client in a real browser", () => {
     const watcherRoom = await watcher.client.join("lobby");
     const { page, faults } = await open(clicker);
     const me = clicker.participant.id;
-    await waitInPage(page, "my avatar", `!!window.meshScene.avatar(${JSON.stringify(me)})`);
+    await waitInPage(page, "my avatar", (id) => !!(window as unknown as HookWindow).meshScene.avatar(id), me);
     const start = await avatarOf(page, me);
     if (!start) throw new Error("no avatar");
     const goal = { x: start.x > 32 ? start.x - 5 : start.x + 5, z: start.z > 32 ? start.z - 4 : start.z + 4 };
@@ -149,7 +150,7 @@ describe("the 3D client in a real browser", () => {
     await composer.press("Enter");
     await waitFor("the SDK client to hear the page", () => heard.includes("hello from the grid"), 10_000);
     await listenerRoom.sendAndWait("welcome, talker");
-    await waitInPage(page, "the bubble", `window.meshScene.bubbles().includes("welcome, talker")`);
+    await waitInPage(page, "the bubble", (text) => (window as unknown as HookWindow).meshScene.bubbles().includes(text), "welcome, talker");
     const bubble = page.locator(".m3-bubble", { hasText: "welcome, talker" });
     await bubble.waitFor({ state: "visible", timeout: 5000 });
     expect(faults).toEqual([]);
@@ -165,7 +166,7 @@ describe("the 3D client in a real browser", () => {
     const hallRoom = await greeter.client.join("hall");
     const { page, faults } = await open(walker);
     const me = walker.participant.id;
-    await waitInPage(page, "my avatar", `!!window.meshScene.avatar(${JSON.stringify(me)})`);
+    await waitInPage(page, "my avatar", (id) => !!(window as unknown as HookWindow).meshScene.avatar(id), me);
     // The north doorway's label names the hall.
     await page.locator(".m3-exit", { hasText: "The Hall" }).waitFor({ timeout: 10_000 });
     // Click the floor a few units toward the doorway at (32, 64), again and again, as a person would.
@@ -187,7 +188,7 @@ describe("the 3D client in a real browser", () => {
     const door = entrancePoint("south", 64, 64);
     const arrived = await waitFor("the greeter to see the walker in the hall", () => hallRoom.participant(me), 10_000);
     expect(Math.hypot(arrived.x - door.x, arrived.z - door.z)).toBeLessThan(2.5);
-    await waitInPage(page, "the hall's scene with the greeter", `!!window.meshScene.avatar(${JSON.stringify(greeter.participant.id)})`);
+    await waitInPage(page, "the hall's scene with the greeter", (id) => !!(window as unknown as HookWindow).meshScene.avatar(id), greeter.participant.id);
     expect(faults).toEqual([]);
     await hallRoom.leave();
     await page.close();
@@ -202,13 +203,12 @@ describe("the 3D client in a real browser", () => {
       const moverRoom = await mover.client.join("lobby");
       const { page, faults } = await open(flat, "lobby", flatBrowser);
       expect(await hook(page, (h) => h.mode)).toBe("2d");
-      const id = JSON.stringify(mover.participant.id);
-      await waitInPage(page, "the mover", `!!window.meshScene.avatar(${id})`);
+      await waitInPage(page, "the mover", (who) => !!(window as unknown as HookWindow).meshScene.avatar(who), mover.participant.id);
       const before = await avatarOf(page, mover.participant.id);
       if (!before) throw new Error("no avatar");
       const targetX = before.x > 32 ? before.x - 8 : before.x + 8;
       moverRoom.moveTo(targetX, before.z);
-      await waitInPage(page, "the mover to walk", `Math.abs(window.meshScene.avatar(${id}).x - ${targetX}) < 0.5`);
+      await waitInPage(page, "the mover to walk", ([who, x]) => Math.abs(((window as unknown as HookWindow).meshScene.avatar(who)?.x ?? -99) - x) < 0.5, [mover.participant.id, targetX] as const);
       const me = flat.participant.id;
       const start = await avatarOf(page, me);
       if (!start) throw new Error("no avatar of mine");
@@ -225,7 +225,7 @@ describe("the 3D client in a real browser", () => {
         15_000,
       );
       await moverRoom.sendAndWait("seen from above");
-      await waitInPage(page, "a bubble in 2D", `window.meshScene.bubbles().includes("seen from above")`);
+      await waitInPage(page, "a bubble in 2D", (text) => (window as unknown as HookWindow).meshScene.bubbles().includes(text), "seen from above");
       fs.mkdirSync(SHOTS, { recursive: true });
       await page.waitForTimeout(300);
       await page.screenshot({ path: path.join(SHOTS, "2d-fallback.png") });
@@ -251,7 +251,7 @@ describe("the 3D client in a real browser", () => {
     const markup = "<img src=x onerror=alert(1)> \u202Egnp.exe <b>bold</b>";
     await shouterRoom.sendAndWait(long);
     await trickerRoom.sendAndWait(markup);
-    await waitInPage(page, "both bubbles", `window.meshScene.bubbles().length >= 2`);
+    await waitInPage(page, "both bubbles", (n) => (window as unknown as HookWindow).meshScene.bubbles().length >= n, 2);
     const texts = await hook(page, (h) => h.bubbles());
     expect(texts).toContain(long);
     expect(texts).toContain(markup);
@@ -280,12 +280,15 @@ describe("the 3D client in a real browser", () => {
   });
 
   it("takes screenshots of a lively room", async () => {
+    // A room of its own (the lobby still holds the dropped seats of earlier tests), with two doorways to label.
+    await owner.rest.request("POST", "/api/rooms", { id: "garden", name: "Roof Garden" });
+    await owner.rest.request("POST", "/api/rooms", { id: "commons", name: "The Commons", topic: "Where the crew meets", exits: { north: "garden", east: "lobby" } });
     const me = await registerUser(server.url, "ada");
     const names = ["grace", "linus", "margaret"];
     const rooms: MeshRoom[] = [];
-    for (const name of names) rooms.push(await (await registerUser(server.url, name)).client.join("lobby"));
+    for (const name of names) rooms.push(await (await registerUser(server.url, name)).client.join("commons"));
     const bot = await registerBot(server.url, me.token, { name: "scout" });
-    rooms.push(await connect({ url: server.url, token: bot.token }).join("lobby"));
+    rooms.push(await connect({ url: server.url, token: bot.token }).join("commons"));
     const spots = [
       [26, 36],
       [37, 38],
@@ -293,14 +296,14 @@ describe("the 3D client in a real browser", () => {
       [35, 31],
     ];
     for (const [i, room] of rooms.entries()) room.moveTo(spots[i][0], spots[i][1]);
-    const { page, faults } = await open(me);
-    await waitInPage(page, "everyone", "window.meshScene.avatarCount >= 5");
+    const { page, faults } = await open(me, "commons");
+    await waitInPage(page, "everyone", (n) => (window as unknown as HookWindow).meshScene.avatarCount >= n, 5);
     const point = await page.evaluate(() => (window as unknown as HookWindow).meshScene.screenOf(31, 33));
     if (point) await page.mouse.click(point.x, point.y);
     await rooms[0].sendAndWait("Welcome to the grid. The hall is through the north door.");
     await rooms[3].sendAndWait("Scout reporting: three new messages in #ops.");
     await rooms[1].sendAndWait("Anyone seen the build logs?");
-    await waitInPage(page, "bubbles", "window.meshScene.bubbles().length >= 3");
+    await waitInPage(page, "bubbles", (n) => (window as unknown as HookWindow).meshScene.bubbles().length >= n, 3);
     await page.waitForTimeout(2500);
     await rooms[2].sendAndWait("On it — sending them now.");
     await page.waitForTimeout(350);

@@ -79,6 +79,7 @@ export class FlatRenderer implements Renderer {
       const bot = model.isBot(slot);
       const color = slot === selfSlot ? COLORS.self : bot ? COLORS.bot : COLORS.human;
       ctx.save();
+      ctx.globalAlpha = model.away[slot] ? 0.35 : 1;
       ctx.translate(x, y);
       // North is up the screen, so a heading of 0 (+z) points up: rotate by the heading clockwise.
       ctx.rotate(heading);

@@ -20,6 +20,8 @@ export class AvatarModel {
   drawn = new Float32Array(64 * 3);
   kinds = new Uint8Array(64);
   typing = new Uint8Array(64);
+  /** 1 while away or offline (dropped, inside the reconnection window): drawn dimmed. */
+  away = new Uint8Array(64);
   ids: string[] = [];
   names: string[] = [];
   ownerIds: string[] = [];
@@ -77,7 +79,8 @@ export class AvatarModel {
     if (slot === undefined) return;
     this.ring.push(slot, this.clock(), p.x, p.z, p.heading);
     const kind = p.kind === "bot" ? 1 : 0;
-    if (this.names[slot] !== p.name || this.typing[slot] !== (p.typing ? 1 : 0) || this.kinds[slot] !== kind || this.ownerIds[slot] !== p.ownerId) {
+    const away = p.status === "online" ? 0 : 1;
+    if (this.names[slot] !== p.name || this.typing[slot] !== (p.typing ? 1 : 0) || this.away[slot] !== away || this.kinds[slot] !== kind || this.ownerIds[slot] !== p.ownerId) {
       this.label(slot, p);
       for (const l of this.listeners) l.relabelled(slot);
     }
@@ -125,6 +128,7 @@ export class AvatarModel {
     this.names[slot] = p.name;
     this.kinds[slot] = (p.kind as ParticipantKind) === "bot" ? 1 : 0;
     this.typing[slot] = p.typing ? 1 : 0;
+    this.away[slot] = p.status === "online" ? 0 : 1;
     this.ownerIds[slot] = p.ownerId;
   }
 
@@ -139,6 +143,7 @@ export class AvatarModel {
       this.drawn = copy(this.drawn, new Float32Array(next * 3));
       this.kinds = copy(this.kinds, new Uint8Array(next));
       this.typing = copy(this.typing, new Uint8Array(next));
+      this.away = copy(this.away, new Uint8Array(next));
       this.dense = copy(this.dense, new Int32Array(next));
       this.place = copy(this.place, new Int32Array(next));
       this.capacity = next;

@@ -59,14 +59,19 @@ export class AvatarMeshes {
       const heading = model.drawn[slot * 3 + 2];
       const self = slot === selfSlot;
       const color = self ? PALETTE.self : model.isBot(slot) ? PALETTE.bot : PALETTE.human;
+      // Away or dropped: a dim ghost of themselves, so the room shows who is really here.
+      const dim = model.away[slot] ? 0.3 : 1;
+      const r = color.r * dim;
+      const g = color.g * dim;
+      const b = color.b * dim;
       if (model.isBot(slot)) {
         // Bots hover, each on its own phase, so a crowd of them does not bob in lockstep.
-        this.bots.put(x, 0.12 * Math.sin(now / 420 + slot * 1.7), z, heading, 1, color.r, color.g, color.b, 1);
+        this.bots.put(x, 0.12 * Math.sin(now / 420 + slot * 1.7), z, heading, 1, r, g, b, 1);
       } else {
-        this.humans.put(x, 0, z, heading, 1, color.r, color.g, color.b, 1);
+        this.humans.put(x, 0, z, heading, 1, r, g, b, 1);
       }
       const pulse = self ? 1 + 0.08 * Math.sin(now / 250) : 1;
-      this.rings.put(x, 0.04, z, 0, self ? 1.25 * pulse : 1, color.r, color.g, color.b, 1);
+      this.rings.put(x, 0.04, z, 0, self ? 1.25 * pulse : 1, r, g, b, 1);
     }
     this.humans.end();
     this.bots.end();
