@@ -4,10 +4,11 @@ import { type Bubble, BubbleBoard } from "./model/bubbles.ts";
 import { exitViews } from "./model/exits.ts";
 import type { Renderer } from "./renderer.ts";
 
-/** Heights (world units) where a name tag and a speech bubble float above an avatar's feet. */
-const TAG_Y = 2.35;
-const BUBBLE_Y = 2.9;
-const EXIT_Y = 3.7;
+/** Heights (world units): a name tag above an avatar's feet; a doorway label inside its arch (above it would leave the view first). */
+const TAG_Y = 2.6;
+const EXIT_Y = 1.7;
+/** A bubble sits this many pixels above its speaker's tag point (a tag is ~20 px tall). */
+const BUBBLE_LIFT_PX = 26;
 const ARROWS: Record<string, string> = { north: "↑", south: "↓", east: "→", west: "←", up: "⤒", down: "⤓" };
 
 /**
@@ -87,9 +88,10 @@ export class Overlay {
         el.hidden = true;
         return;
       }
-      const visible = this.renderer.project(model.drawn[slot * 3], BUBBLE_Y, model.drawn[slot * 3 + 1], point);
+      // Anchored where the tag is and lifted above it in pixels, so the two never overlap at any zoom or in 2D.
+      const visible = this.renderer.project(model.drawn[slot * 3], TAG_Y, model.drawn[slot * 3 + 1], point);
       el.hidden = false;
-      place(el, visible, Math.round(point[0]), Math.round(point[1]));
+      place(el, visible, Math.round(point[0]), Math.round(point[1]) - BUBBLE_LIFT_PX);
       el.style.opacity = String(BubbleBoard.opacity(bubble, now));
     });
     for (const exit of this.exits) {

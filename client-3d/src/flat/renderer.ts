@@ -7,7 +7,7 @@ import type { Renderer } from "../renderer.ts";
 const COLORS = { human: "#38e1ff", bot: "#ff9f38", self: "#ffe14d", door: "#b46bff", up: "#3dffa2", grid: "rgba(56,225,255,0.16)", major: "rgba(56,225,255,0.4)" };
 const PAD = 28;
 /** Labels sit above a shape by this many pixels per world unit of height. */
-const LIFT = 9;
+const LIFT = 7;
 
 /**
  * The top-down Canvas 2D view: for browsers without WebGL, for people who prefer less motion, or
@@ -51,7 +51,7 @@ export class FlatRenderer implements Renderer {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.floor, 0, 0);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const r = Math.max(5, this.scale * 0.55);
+    const r = Math.max(7, this.scale * 0.85);
     // Pulses under the avatars: a line of light fading behind a bright head.
     for (let i = 0; i < MAX_PULSES; i++) {
       const f = this.pulses.progress(i, this.now);

@@ -12,6 +12,9 @@ import type { AvatarModel } from "../model/avatars.ts";
 import { InstancedMesh } from "./instances.ts";
 import { PALETTE } from "./materials.ts";
 
+/** Avatars a little larger than life against the 1-unit grid, so a person reads at a glance across the room. */
+const AVATAR_SCALE = 1.2;
+
 /**
  * Every avatar as thin instances of three meshes: humans (a faceted figure with a visor), bots
  * (a hovering octahedron with an eye), and the glowing ring under everyone. Your own figure is
@@ -66,12 +69,12 @@ export class AvatarMeshes {
       const b = color.b * dim;
       if (model.isBot(slot)) {
         // Bots hover, each on its own phase, so a crowd of them does not bob in lockstep.
-        this.bots.put(x, 0.12 * Math.sin(now / 420 + slot * 1.7), z, heading, 1, r, g, b, 1);
+        this.bots.put(x, 0.12 * Math.sin(now / 420 + slot * 1.7), z, heading, AVATAR_SCALE, r, g, b, 1);
       } else {
-        this.humans.put(x, 0, z, heading, 1, r, g, b, 1);
+        this.humans.put(x, 0, z, heading, AVATAR_SCALE, r, g, b, 1);
       }
       const pulse = self ? 1 + 0.08 * Math.sin(now / 250) : 1;
-      this.rings.put(x, 0.04, z, 0, self ? 1.25 * pulse : 1, r, g, b, 1);
+      this.rings.put(x, 0.04, z, 0, (self ? 1.25 * pulse : 1) * AVATAR_SCALE, r, g, b, 1);
     }
     this.humans.end();
     this.bots.end();

@@ -28,7 +28,7 @@ export function createStage(canvas: HTMLCanvasElement): Stage {
   scene.fogColor = new Color3(0.012, 0.018, 0.04);
 
   // Looking north from the south (alpha = -π/2), tilted down.
-  const camera = new ArcRotateCamera("camera", -Math.PI / 2, 0.95, 26, new Vector3(32, 0, 32), scene);
+  const camera = new ArcRotateCamera("camera", -Math.PI / 2, 0.88, 30, new Vector3(32, 0, 32), scene);
   camera.lowerRadiusLimit = 8;
   camera.upperRadiusLimit = 48;
   camera.lowerBetaLimit = 0.35;
