@@ -20,6 +20,14 @@ export class SceneRenderer implements Renderer {
   private readonly pulseMeshes: PulseMeshes;
   private room: TransformNode | undefined;
   private readonly resize: ResizeObserver;
+  /** This frame's view × projection, read once: projecting 200 labels must not ask the camera 200 times. */
+  private readonly viewProjection = new Float32Array(16);
+  /**
+   * The canvas's size, read once per frame: reading clientWidth after a label's style was written
+   * forces a layout, and doing that per label made 200 avatars cost milliseconds a frame.
+   */
+  private width = 0;
+  private height = 0;
 
   constructor(
     readonly canvas: HTMLCanvasElement,
@@ -52,6 +60,9 @@ export class SceneRenderer implements Renderer {
       target.z += (this.model.drawn[self * 3 + 1] - target.z) * k;
       camera.target = target; // the setter marks the view dirty
     }
+    this.viewProjection.set(this.stage.camera.getTransformationMatrix().m);
+    this.width = this.canvas.clientWidth;
+    this.height = this.canvas.clientHeight;
     this.avatars.update(now);
     this.pulseMeshes.update(now);
   }
@@ -64,13 +75,13 @@ export class SceneRenderer implements Renderer {
   }
 
   project(x: number, y: number, z: number, out: Float64Array): boolean {
-    const m = this.stage.camera.getTransformationMatrix().m;
+    const m = this.viewProjection;
     const w = x * m[3] + y * m[7] + z * m[11] + m[15];
     if (w <= 0.01) return false;
     const cx = (x * m[0] + y * m[4] + z * m[8] + m[12]) / w;
     const cy = (x * m[1] + y * m[5] + z * m[9] + m[13]) / w;
-    out[0] = ((cx + 1) / 2) * this.canvas.clientWidth;
-    out[1] = ((1 - cy) / 2) * this.canvas.clientHeight;
+    out[0] = ((cx + 1) / 2) * this.width;
+    out[1] = ((1 - cy) / 2) * this.height;
     return cx > -1.2 && cx < 1.2 && cy > -1.2 && cy < 1.2;
   }
 
