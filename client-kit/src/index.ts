@@ -1,8 +1,9 @@
 import "./theme.css";
 
 export { append, byId, clear, h, isSafeUrl } from "./dom.ts";
-export { forgetToken, leaveNotice, nextPage, type PageHash, SignInRequired, sendToSignIn, storedToken, storeToken, takeHash, takeNotice } from "./session.ts";
+export { forgetToken, leaveNotice, nextPage, type PageHash, SignInRequired, sendToSignIn, storedToken, storeToken, takeHash, takeNotice, useTokenForTab } from "./session.ts";
 export { type ClientSession, connectionBanner, enterRoom, type RoomInfo, RoomUnavailable, showFatal, signIn } from "./shell.ts";
 export { type ChatPanel, createChatPanel } from "./chat/index.ts";
+export { isRoomId } from "./room-id.ts";
 export { CLIENT_PAGES, type ClientPage, clientLink } from "./clients.ts";
 export { isSignedOut, restErrorText, roomErrorText } from "./errors.ts";

@@ -28,6 +28,15 @@ export function storedToken(): string | undefined {
   return sessionStorage.getItem(KEY) ?? localStorage.getItem(KEY) ?? undefined;
 }
 
+/**
+ * Keeps a token from the address (`#token=`) for this tab only. The remembered sign-in of this
+ * browser stays: a link anyone can send must not be able to sign the browser out of its own
+ * account (storeToken would forget it), only to open this one tab as whoever the link names.
+ */
+export function useTokenForTab(token: string): void {
+  sessionStorage.setItem(KEY, token);
+}
+
 /** Keeps the token for this tab, or (remember) for this browser. */
 export function storeToken(token: string, remember = false): void {
   forgetToken();

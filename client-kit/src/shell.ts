@@ -1,7 +1,8 @@
 import { connect, type MeshClient, MeshJoinError, MeshRestError, type MeshRoom } from "@mesh/bots";
 import { type ExitDirection, JoinErrorCode, type ParticipantData, type RoomData } from "@mesh/schema";
 import { h } from "./dom.ts";
-import { sendToSignIn, storedToken, storeToken, takeHash } from "./session.ts";
+import { isRoomId } from "./room-id.ts";
+import { sendToSignIn, storedToken, takeHash, useTokenForTab } from "./session.ts";
 
 /** A room as a client page shows it: its floor, its exits (only those the viewer may take), who is in it. */
 export type RoomInfo = RoomData & { online: number };
@@ -24,7 +25,7 @@ export class RoomUnavailable extends Error {
  */
 export async function signIn(): Promise<{ session: ClientSession; roomId: string }> {
   const hash = takeHash();
-  if (hash.token) storeToken(hash.token);
+  if (hash.token) useTokenForTab(hash.token);
   const token = storedToken();
   if (!token) sendToSignIn("Sign in to enter The Mesh.");
   const client = connect({ url: location.origin, token });
@@ -46,6 +47,8 @@ export async function signIn(): Promise<{ session: ClientSession; roomId: string
  * one you may not view (the server answers both alike), a kick or ban, a refused token.
  */
 export async function enterRoom(session: ClientSession, roomId: string, entrance?: ExitDirection): Promise<{ room: MeshRoom; info: RoomInfo }> {
+  // The id may come from a link: anything that is not an id is neither fetched nor repeated.
+  if (!isRoomId(roomId)) throw new RoomUnavailable("The address does not name a room. Room ids are lowercase letters, digits, '_' and '-'.");
   let info: RoomInfo;
   try {
     info = await session.client.rest.room(roomId);

@@ -219,6 +219,13 @@ export class MessageList {
 
   private scrollToBottom(): void {
     this.element.scrollTop = this.element.scrollHeight;
+    // A panel filled before the page places it (the clients build it, then append it) has no
+    // height yet: scroll once it is in, or a busy room opens on its oldest messages.
+    if (!this.element.isConnected) {
+      requestAnimationFrame(() => {
+        this.element.scrollTop = this.element.scrollHeight;
+      });
+    }
   }
 
   private updateEarlierButton(): void {

@@ -17,11 +17,25 @@ export function messageText(text: string, myName: string): HTMLElement {
     const url = match[0];
     const at = match.index ?? 0;
     appendMentions(element, text.slice(last, at), myName);
-    element.append(isSafeUrl(url) ? h("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, url) : url);
+    element.append(isLinkable(url) ? h("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, url) : url);
     last = at + url.length;
   }
   appendMentions(element, text.slice(last), myName);
   return element;
+}
+
+/**
+ * A URL worth a link: http(s), and no user name or password before the host. Those exist mostly
+ * to deceive ("https://bank.example@evil.example/" goes to evil.example), so they stay text.
+ */
+function isLinkable(url: string): boolean {
+  if (!isSafeUrl(url)) return false;
+  try {
+    const parsed = new URL(url);
+    return parsed.username === "" && parsed.password === "";
+  } catch {
+    return false;
+  }
 }
 
 function appendMentions(into: HTMLElement, text: string, myName: string): void {

@@ -85,7 +85,8 @@ export function createRoomForm(
       if (key === shown) return;
       shown = key;
       const chosen = target.value;
-      target.replaceChildren(h("option", { value: "" }, "no exit"), ...rooms.map((r) => h("option", { value: r.id }, `${r.name} (${r.id})`)));
+      // An <option> holds only text: the name goes between FSI and PDI (U+2068, U+2069), which end any override inside it.
+      target.replaceChildren(h("option", { value: "" }, "no exit"), ...rooms.map((r) => h("option", { value: r.id }, `\u2068${r.name}\u2069 (${r.id})`)));
       target.value = rooms.some((r) => r.id === chosen) ? chosen : "";
     },
   };

@@ -62,7 +62,8 @@ function roomRow(room: RoomListing): RoomRow {
         exitsShown = shown;
         exits.replaceChildren(
           exitList.length === 0 ? "No exits." : "Exits: ",
-          ...exitList.flatMap(([dir, id], i) => [i > 0 ? ", " : "", h("span", { class: "exit" }, `${dir} → ${names.get(id) ?? id}`)]),
+          // The name in a <bdi>: a direction override in one room's name stops at its end instead of reversing the exits after it.
+          ...exitList.flatMap(([dir, id], i) => [i > 0 ? ", " : "", h("span", { class: "exit" }, `${dir} → `, h("bdi", {}, names.get(id) ?? id))]),
         );
       }
     },
