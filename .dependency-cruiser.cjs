@@ -30,6 +30,13 @@ forbidden.push({
   to: { path: `^(${ws.join("|")})/src/(?!index\\.ts$)`, pathNot: "^$1/" },
 });
 forbidden.push({
+  name: "clients-connect-through-the-sdk",
+  comment: "the web clients reach the server only through the SDK's connection layer (@mesh/bots), never Colyseus directly",
+  severity: "error",
+  from: { path: "^client-[^/]+/src/" },
+  to: { path: "node_modules/@colyseus/" },
+});
+forbidden.push({
   name: "no-circular",
   severity: "error",
   from: {},
@@ -39,7 +46,6 @@ module.exports = {
   forbidden,
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "node_modules" },
     tsConfig: { fileName: "tsconfig.json" },
     combinedDependencies: true,
     preserveSymlinks: false,
