@@ -19,6 +19,21 @@ export function sanitizeText(raw: string, maxLength: number = MAX_TEXT_LENGTH): 
   return ok(text);
 }
 
+/** Direction embeddings, overrides and isolates: in a label they would reorder whatever is shown after it. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+/** Every control character, newlines too: a label is one line. */
+const LABEL_CONTROLS = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/**
+ * Clean a label others will see on their pages (a room's name or topic): one line, no control
+ * characters, no direction overrides; lone surrogates and a label left empty are refused.
+ */
+export function cleanLabel(raw: string, what: string): Result<string> {
+  if (LONE_SURROGATE.test(raw)) return err("bad_input", `${what} contains a lone surrogate`);
+  const label = raw.replace(LABEL_CONTROLS, " ").replace(BIDI_CONTROLS, "").replace(/ {2,}/g, " ").trim();
+  return label === "" ? err("bad_input", `${what} is empty`) : ok(label);
+}
+
 function codePoints(text: string): number {
   let count = 0;
   for (const _ of text) count++;

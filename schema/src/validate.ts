@@ -11,7 +11,7 @@ import {
   REPORTABLE_ORDER_STATUSES,
 } from "./protocol.ts";
 import { err, ok, type Result } from "./result.ts";
-import { isOneGrapheme, sanitizeText } from "./text.ts";
+import { cleanLabel, isOneGrapheme, sanitizeText } from "./text.ts";
 
 /** Strings that must not be empty and stay short: ids, names, emoji. */
 const id = z.string().min(1).max(128);
@@ -134,10 +134,22 @@ export const roomIdSchema = z
   .min(1)
   .max(64)
   .regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, '_' and '-'");
+/** A label shown on everyone's pages (cleanLabel: one line, no controls or direction overrides). */
+const label = (what: string, max: number, { emptyOk = false } = {}) =>
+  z
+    .string()
+    .max(max)
+    .transform((raw, ctx) => {
+      if (emptyOk && raw.trim() === "") return "";
+      const cleaned = cleanLabel(raw, what);
+      if (cleaned.ok) return cleaned.value;
+      ctx.addIssue({ code: "custom", message: cleaned.error.message });
+      return z.NEVER;
+    });
 export const createRoomSchema = z.strictObject({
   id: roomIdSchema,
-  name: z.string().min(1).max(100),
-  topic: z.string().max(500).optional(),
+  name: label("name", 100),
+  topic: label("topic", 500, { emptyOk: true }).optional(),
   width: z.number().int().min(4).max(MAX_ROOM_SIZE).optional(),
   depth: z.number().int().min(4).max(MAX_ROOM_SIZE).optional(),
   exits: z.partialRecord(exitDirection, roomIdSchema).optional(),

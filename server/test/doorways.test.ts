@@ -8,6 +8,10 @@ describe("arriving through a doorway", () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
+    // The owner (first account) gives the lobby a north exit into a hall.
+    const owner = await registerUser(server.url, "architect");
+    await owner.rest.request("POST", "/api/rooms", { id: "hall", name: "The Hall" });
+    await owner.rest.request("PATCH", "/api/rooms/lobby", { exits: { north: "hall" } });
   });
   afterAll(() => server.stop());
 
@@ -19,6 +23,16 @@ describe("arriving through a doorway", () => {
     const seen = await waitFor("the walker in the watcher's state", () => watcher.participant(walker.participant.id));
     expect(seen.x).toBeCloseTo(expected.x, 3);
     expect(seen.z).toBeCloseTo(expected.z, 3);
+    await room.leave();
+    await watcher.leave();
+  });
+
+  it("puts nobody against a wall that has no doorway: an entrance the room lacks means the middle", async () => {
+    const walker = await registerUser(server.url, "wall-hugger");
+    const watcher = await (await registerUser(server.url, "wall-watcher")).client.join("lobby");
+    const room = await walker.client.join("lobby", { entrance: "east" });
+    const seen = await waitFor("the walker in the watcher's state", () => watcher.participant(walker.participant.id));
+    expect(Math.hypot(seen.x - 32, seen.z - 32)).toBeLessThan(3);
     await room.leave();
     await watcher.leave();
   });

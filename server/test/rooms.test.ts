@@ -65,6 +65,20 @@ describe("rooms, settings and REST limits", () => {
     await expect(owner.rest.request("DELETE", "/api/rooms/lobby")).rejects.toMatchObject({ status: 409 });
   }, 30_000);
 
+  it("cleans a room's name and topic before anyone's page shows them: one line, no controls, no direction overrides", async () => {
+    const created = await member.rest.request<{ name: string; topic: string }>("POST", "/api/rooms", {
+      id: "spoof",
+      name: "Safe\u202eroom\u0000\u0007",
+      topic: "line1\nline2\u2066",
+    });
+    expect(created).toMatchObject({ name: "Saferoom", topic: "line1 line2" });
+    const patched = await owner.rest.request<{ name: string }>("PATCH", "/api/rooms/spoof", { name: "\u202dAgain" });
+    expect(patched.name).toBe("Again");
+    const refused = await member.rest.request("POST", "/api/rooms", { id: "spoof2", name: "bad\ud800" }).catch((e: MeshRestError) => e);
+    expect(refused).toMatchObject({ status: 400, code: "bad_input" });
+    await owner.rest.request("DELETE", "/api/rooms/spoof");
+  });
+
   it("refuses invalid room bodies with the field named", async () => {
     const bad = member.rest.request("POST", "/api/rooms", { id: "Has Spaces", name: "" });
     const error = (await bad.catch((e: unknown) => e)) as MeshRestError;

@@ -146,9 +146,10 @@ export class RoomRuntime implements EdgeRoom {
       lastInputAt: Date.now(),
     });
     // Spawn near the middle so newcomers see each other (Math.random is fine at the edge), or
-    // just inside the doorway someone walked through.
+    // just inside the doorway someone walked through: only a doorway the room has, so a rejoin
+    // cannot put anyone against a blank wall of their choosing.
     const spread = 4;
-    const at = entrance
+    const at = entrance && this.room.exits[entrance]
       ? entrancePoint(entrance, this.room.width, this.room.depth)
       : { x: this.room.width / 2 + (Math.random() - 0.5) * spread, z: this.room.depth / 2 + (Math.random() - 0.5) * spread };
     this.enqueue({
