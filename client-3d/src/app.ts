@@ -54,7 +54,7 @@ export class App {
     private readonly hook: MeshSceneHook,
   ) {
     this.model = new AvatarModel(room.participantId);
-    this.layout = createLayout(this.banner.element);
+    this.layout = createLayout(this.banner.element, session.me.name);
     container.replaceChildren(this.layout.root);
     this.renderer = this.createRenderer(mode);
     this.overlay = new Overlay(this.model, this.bubbles, this.renderer, (id) => this.ownerName(id));

@@ -12,7 +12,8 @@ export interface Layout {
   mountCanvas(canvas: HTMLCanvasElement): void;
 }
 
-export function createLayout(banner: HTMLElement): Layout {
+/** `me`: who this page is signed in as, always in view (a #token= link may have signed the tab in as someone else). */
+export function createLayout(banner: HTMLElement, me: string): Layout {
   const title = h("h1", { class: "m3-room", dir: "auto" }, "…");
   const topic = h("p", { class: "m3-topic", dir: "auto" });
   const viewToggle = h("button", { type: "button", class: "m3-toggle", "aria-pressed": "false" }, "2D view");
@@ -30,6 +31,7 @@ export function createLayout(banner: HTMLElement): Layout {
       h("a", { href: "/", class: "m3-back" }, "← Rooms"),
       h("div", { class: "m3-title" }, title, topic),
       h("p", { class: "m3-help" }, "Click the floor or use WASD / arrows to walk · Enter to chat · drag to look around"),
+      h("p", { class: "m3-me", dir: "auto" }, "Signed in as ", h("strong", { class: "m3-me-name" }, me)),
       viewToggle,
       chatToggle,
     ),
