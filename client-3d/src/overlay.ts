@@ -1,5 +1,6 @@
 import { h, type RoomInfo } from "@mesh/client-kit";
 import type { AvatarModel } from "./model/avatars.ts";
+import { type BubbleBox, stackBubbles } from "./model/bubble-stack.ts";
 import { type Bubble, BubbleBoard } from "./model/bubbles.ts";
 import { exitViews } from "./model/exits.ts";
 import type { Renderer } from "./renderer.ts";
@@ -23,6 +24,9 @@ export class Overlay {
   private lastX = new Int32Array(64);
   private lastY = new Int32Array(64);
   private readonly bubbleEls = new Map<string, HTMLElement>();
+  /** Boxes for this frame's visible bubbles (reused from frame to frame), and each bubble's measured size. */
+  private readonly stack: Array<BubbleBox & { el: HTMLElement }> = [];
+  private readonly sizes = new WeakMap<HTMLElement, { width: number; height: number }>();
   private exits: Array<{ el: HTMLElement; x: number; z: number; y: number }> = [];
   private readonly point = new Float64Array(2);
   private offs: Array<() => void> = [];
@@ -80,6 +84,7 @@ export class Overlay {
       this.lastY[slot] = y;
       place(tag, visible, x, y);
     }
+    let shown = 0;
     this.bubbles.forEach((bubble) => {
       const el = this.bubbleEls.get(bubble.speakerId);
       const slot = model.slotOf(bubble.speakerId);
@@ -91,9 +96,28 @@ export class Overlay {
       // Anchored where the tag is and lifted above it in pixels, so the two never overlap at any zoom or in 2D.
       const visible = this.renderer.project(model.drawn[slot * 3], TAG_Y, model.drawn[slot * 3 + 1], point);
       el.hidden = false;
-      place(el, visible, Math.round(point[0]), Math.round(point[1]) - BUBBLE_LIFT_PX);
       el.style.opacity = String(BubbleBoard.opacity(bubble, now));
+      if (!visible) {
+        place(el, false, 0, 0);
+        return;
+      }
+      if (shown === this.stack.length) this.stack.push({ el, x: 0, y: 0, width: 0, height: 0 });
+      const box = this.stack[shown++];
+      box.el = el;
+      box.x = Math.round(point[0]);
+      box.y = Math.round(point[1]) - BUBBLE_LIFT_PX;
+      // Measured once, when the bubble first shows (its text never changes): one layout per message.
+      let size = this.sizes.get(el);
+      if (!size) {
+        size = { width: el.offsetWidth, height: el.offsetHeight };
+        this.sizes.set(el, size);
+      }
+      box.width = size.width;
+      box.height = size.height;
     });
+    // Speakers standing close: lift bubbles off each other so every one stays readable.
+    stackBubbles(this.stack, shown);
+    for (let i = 0; i < shown; i++) place(this.stack[i].el, true, this.stack[i].x, this.stack[i].y);
     for (const exit of this.exits) {
       const visible = this.renderer.project(exit.x, exit.y, exit.z, point);
       place(exit.el, visible, Math.round(point[0]), Math.round(point[1]));
