@@ -48,3 +48,25 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (!element) throw new Error(`the page has no #${id}`);
   return element as T;
 }
+
+/**
+ * Makes `list`'s children the rows named by `order`, in that order, and drops (from the page and
+ * from `rows`) every row not named. Only rows out of place are moved: moving the one holding the
+ * keyboard focus would drop the focus, so a list refreshed every few seconds stays usable.
+ */
+export function orderRows(list: Element, rows: Map<string, { element: Element }>, order: readonly string[]): void {
+  let previous: Element | null = null;
+  for (const id of order) {
+    const row = rows.get(id);
+    if (!row) continue;
+    const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
+    if (expected !== row.element) list.insertBefore(row.element, expected);
+    previous = row.element;
+  }
+  const keep = new Set(order);
+  for (const [id, row] of rows) {
+    if (keep.has(id)) continue;
+    row.element.remove();
+    rows.delete(id);
+  }
+}

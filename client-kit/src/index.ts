@@ -1,6 +1,6 @@
 import "./theme.css";
 
-export { append, byId, clear, h, isSafeUrl } from "./dom.ts";
+export { append, byId, clear, h, isSafeUrl, orderRows } from "./dom.ts";
 export { forgetToken, leaveNotice, nextPage, type PageHash, SignInRequired, sendToSignIn, storedToken, storeToken, takeHash, takeNotice, useTokenForTab } from "./session.ts";
 export { type ClientSession, connectionBanner, enterRoom, type RoomInfo, RoomUnavailable, showFatal, signIn } from "./shell.ts";
 export { type ChatPanel, createChatPanel } from "./chat/index.ts";

@@ -1,5 +1,5 @@
 import type { ParticipantListing } from "@mesh/bots";
-import { h } from "../dom.ts";
+import { h, orderRows } from "../dom.ts";
 
 const STATUS_ORDER = { online: 0, away: 1, offline: 2 } as const;
 
@@ -18,10 +18,7 @@ export function peopleList(): { element: HTMLElement; update(people: Participant
       const present = people
         .filter((p) => p.status !== "offline")
         .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.name.localeCompare(b.name));
-      const seen = new Set<string>();
-      let previous: Element | null = null;
       for (const person of present) {
-        seen.add(person.id);
         const shown = JSON.stringify([person.name, person.kind, person.status, person.rooms, person.role]);
         let row = rows.get(person.id);
         if (!row || row.shown !== shown) {
@@ -38,15 +35,12 @@ export function peopleList(): { element: HTMLElement; update(people: Participant
           row = { element, shown };
           rows.set(person.id, row);
         }
-        const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
-        if (expected !== row.element) list.insertBefore(row.element, expected);
-        previous = row.element;
       }
-      for (const [id, row] of rows) {
-        if (seen.has(id)) continue;
-        row.element.remove();
-        rows.delete(id);
-      }
+      orderRows(
+        list,
+        rows,
+        present.map((person) => person.id),
+      );
       const offline = people.length - present.length;
       summary.textContent = `${present.length} here now${offline ? `, ${offline} offline` : ""}.`;
     },

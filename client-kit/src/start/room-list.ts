@@ -1,6 +1,6 @@
 import type { RoomListing } from "@mesh/bots";
 import { CLIENT_PAGES, clientLink } from "../clients.ts";
-import { h } from "../dom.ts";
+import { h, orderRows } from "../dom.ts";
 
 /** One room's card; `update` changes text in place so a refresh never moves the keyboard focus. */
 interface RoomRow {
@@ -84,26 +84,19 @@ export function roomList(): { element: HTMLElement; update(rooms: RoomListing[])
     element,
     update(rooms) {
       const names = new Map(rooms.map((r) => [r.id, r.name]));
-      const seen = new Set<string>();
-      let previous: Element | null = null;
       for (const room of rooms) {
-        seen.add(room.id);
         let row = rows.get(room.id);
         if (!row) {
           row = roomRow(room);
           rows.set(room.id, row);
         }
         row.update(room, names);
-        // Only move a row that is out of place: moving the one holding focus would drop it.
-        const expected: Element | null = previous ? previous.nextElementSibling : list.firstElementChild;
-        if (expected !== row.element) list.insertBefore(row.element, expected);
-        previous = row.element;
       }
-      for (const [id, row] of rows) {
-        if (seen.has(id)) continue;
-        row.element.remove();
-        rows.delete(id);
-      }
+      orderRows(
+        list,
+        rows,
+        rooms.map((room) => room.id),
+      );
       empty.hidden = rooms.length > 0;
     },
   };
