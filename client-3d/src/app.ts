@@ -43,6 +43,8 @@ export class App {
   private readonly self = new Float32Array(3);
   private readonly roomNames = new Map<string, string>();
   private readonly ownerNames = new Map<string, string>();
+  /** Set once the page has given up (a room change failed): the frame loop ends. */
+  private stopped = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -79,6 +81,7 @@ export class App {
 
   /** The per-frame pipeline: interpolate → exits → input → scene update → labels, then draw. */
   private frame(now: number): void {
+    if (this.stopped) return;
     requestAnimationFrame((t) => this.frame(t));
     const dt = Math.min(100, now - this.last);
     this.last = now;
@@ -160,6 +163,11 @@ export class App {
     } catch (error) {
       const text = error instanceof RoomUnavailable ? error.message : `Could not go ${exit}: ${error instanceof Error ? error.message : String(error)}`;
       this.hook.ready = false;
+      // The page is a message now: stop drawing, listening and holding the GPU behind it.
+      this.stopped = true;
+      this.input.destroy();
+      this.chat.destroy();
+      this.renderer.dispose();
       showFatal(this.container, text);
       return;
     } finally {

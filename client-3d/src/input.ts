@@ -32,6 +32,7 @@ export class Input {
   private readonly pick = new Float64Array(2);
   private down: { x: number; y: number; t: number } | undefined;
   private readonly offs: Array<() => void> = [];
+  private readonly canvasOffs: Array<() => void> = [];
 
   constructor(private readonly target: InputTarget) {
     this.on(window, "keydown", (e) => this.keyDown(e as KeyboardEvent));
@@ -41,14 +42,17 @@ export class Input {
 
   /** Click-to-move on this canvas (again after the renderer changes). */
   watchCanvas(canvas: HTMLCanvasElement): void {
+    // A new view's canvas replaces the old one: let go of the old one's listeners (and so of it).
+    for (const off of this.canvasOffs.splice(0)) off();
+    const on = (type: string, fn: (e: Event) => void) => this.on(canvas, type, fn, this.canvasOffs);
     canvas.tabIndex = 0;
-    this.on(canvas, "pointerdown", (e) => {
+    on("pointerdown", (e) => {
       const p = e as PointerEvent;
       if (p.button !== 0) return;
       canvas.focus({ preventScroll: true }); // leaves the composer, so keys walk again
       this.down = { x: p.clientX, y: p.clientY, t: performance.now() };
     });
-    this.on(canvas, "pointerup", (e) => {
+    on("pointerup", (e) => {
       const p = e as PointerEvent;
       const down = this.down;
       this.down = undefined;
@@ -76,6 +80,7 @@ export class Input {
 
   destroy(): void {
     for (const off of this.offs) off();
+    for (const off of this.canvasOffs) off();
   }
 
   private keyDown(e: KeyboardEvent): void {
@@ -93,8 +98,8 @@ export class Input {
     }
   }
 
-  private on(target: EventTarget, type: string, fn: (e: Event) => void): void {
+  private on(target: EventTarget, type: string, fn: (e: Event) => void, offs = this.offs): void {
     target.addEventListener(type, fn);
-    this.offs.push(() => target.removeEventListener(type, fn));
+    offs.push(() => target.removeEventListener(type, fn));
   }
 }

@@ -137,6 +137,38 @@ describe("the 3D client in a real browser", () => {
     await page.close();
   }, 90_000);
 
+  it("switches to the 2D view and back by its button, and clicks still walk on the new canvas", async () => {
+    const switcher = await registerUser(server.url, "switcher");
+    const watcher = await registerUser(server.url, "switch-watcher");
+    const watcherRoom = await watcher.client.join("lobby");
+    const { page, faults } = await open(switcher);
+    const me = switcher.participant.id;
+    await waitInPage(page, "my avatar", (id) => !!(window as unknown as HookWindow).meshScene.avatar(id), me);
+    await page.getByRole("button", { name: "2D view" }).click();
+    await waitInPage(page, "the 2D view", () => (window as unknown as HookWindow).meshScene.mode === "2d", null);
+    expect(page.url()).toContain("view=2d");
+    await page.getByRole("button", { name: "3D view" }).click();
+    await waitInPage(page, "the 3D view again", () => (window as unknown as HookWindow).meshScene.mode === "3d", null);
+    expect(await page.locator("canvas").count()).toBe(1);
+    const start = await avatarOf(page, me);
+    if (!start) throw new Error("no avatar");
+    const goal = { x: start.x > 32 ? start.x - 4 : start.x + 4, z: start.z };
+    const point = await page.evaluate((g) => (window as unknown as HookWindow).meshScene.screenOf(g.x, g.z), goal);
+    if (!point) throw new Error("the goal is off screen");
+    await page.mouse.click(point.x, point.y);
+    await waitFor(
+      "the watcher to see the switcher walk to the clicked point",
+      () => {
+        const p = watcherRoom.participant(me);
+        return p && Math.hypot(p.x - goal.x, p.z - goal.z) < 0.8;
+      },
+      15_000,
+    );
+    expect(faults).toEqual([]);
+    await watcherRoom.leave();
+    await page.close();
+  }, 90_000);
+
   it("sends what is typed in the chat panel and shows what others say as a bubble", async () => {
     const talker = await registerUser(server.url, "talker");
     const listener = await registerUser(server.url, "listener");
