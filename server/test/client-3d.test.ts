@@ -169,6 +169,35 @@ describe("the 3D client in a real browser", () => {
     await page.close();
   }, 90_000);
 
+  it("tells bots from people (a bot's tag says whose it is on keyboard focus) and shows who is typing", async () => {
+    await owner.rest.request("POST", "/api/rooms", { id: "tags", name: "Tags" });
+    const keeper = await registerUser(server.url, "keeper");
+    const bot = await registerBot(server.url, keeper.token, { name: "helper-bot" });
+    const botRoom = await connect({ url: server.url, token: bot.token }).join("tags");
+    const typist = await registerUser(server.url, "typist");
+    const typistRoom = await typist.client.join("tags");
+    const { page, faults } = await open(keeper, "tags", browser, "&view=2d");
+    await waitInPage(page, "the bot, the typist and me", (n) => (window as unknown as HookWindow).meshScene.avatarCount >= n, 3);
+    expect((await avatarOf(page, bot.id))?.kind).toBe("bot");
+    expect((await avatarOf(page, typist.participant.id))?.kind).toBe("human");
+    const botTag = page.locator(".m3-tag", { hasText: "helper-bot" });
+    expect(await botTag.getAttribute("data-kind")).toBe("bot");
+    const whose = botTag.locator(".m3-owner");
+    expect(await whose.isVisible()).toBe(false);
+    await botTag.focus();
+    await expect.poll(() => whose.textContent(), { timeout: 10_000 }).toBe("bot of keeper");
+    expect(await whose.isVisible()).toBe(true);
+    const typistTag = page.locator(".m3-tag", { hasText: "typist" });
+    typistRoom.typing(true);
+    await typistTag.locator(".m3-typing").waitFor({ timeout: 10_000 });
+    typistRoom.typing(false);
+    await typistTag.locator(".m3-typing").waitFor({ state: "detached", timeout: 10_000 });
+    expect(faults).toEqual([]);
+    await botRoom.leave();
+    await typistRoom.leave();
+    await page.close();
+  }, 90_000);
+
   it("sends what is typed in the chat panel and shows what others say as a bubble", async () => {
     const talker = await registerUser(server.url, "talker");
     const listener = await registerUser(server.url, "listener");
