@@ -308,7 +308,7 @@ describe("the 3D client in a real browser", () => {
     const stageWidth = async () => page.evaluate(() => document.querySelector(".m3-stage")?.getBoundingClientRect().width ?? -1);
     const widths = [await sideWidth(), await stageWidth()];
     expect(widths[0]).toBeGreaterThan(200);
-    const long = "W".repeat(7990) + " the end";
+    const long = `${"W".repeat(7990)} the end`;
     const markup = "<img src=x onerror=alert(1)> \u202Egnp.exe <b>bold</b>";
     await shouterRoom.sendAndWait(long);
     await trickerRoom.sendAndWait(markup);
