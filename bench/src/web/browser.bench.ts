@@ -2,7 +2,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { MeshRoom } from "@mesh/bots";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, CDPSession, Page } from "playwright-core";
 import type { MeshWorld } from "../network/mesh-world.ts";
 import type { BenchLine } from "../report.ts";
 import { progress } from "../report.ts";
@@ -72,6 +72,20 @@ async function sampleFrames(page: Page, ms: number): Promise<{ fps: number; upda
   }, ms);
 }
 
+/** The page's main-thread time so far, in seconds (Chromium's Performance domain). */
+interface MainThread {
+  script: number;
+  style: number;
+  layout: number;
+  task: number;
+}
+
+async function mainThread(cdp: CDPSession): Promise<MainThread> {
+  const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: Array<{ name: string; value: number }> };
+  const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  return { script: get("ScriptDuration"), style: get("RecalcStyleDuration"), layout: get("LayoutDuration"), task: get("TaskDuration") };
+}
+
 async function rawFrames(page: Page, ms: number): Promise<number> {
   return page.evaluate(async (duration) => {
     const raw = (window as unknown as { raw: { frames: number } }).raw;
@@ -130,7 +144,15 @@ export async function browserBench(world: MeshWorld, walkers: number, emit: (lin
         await page.goto(`${world.server.url}/3d#room=lobby${hash}&token=${viewer.token}`);
         await page.waitForFunction((n) => ((window as unknown as HookedWindow).meshScene?.avatarCount ?? 0) >= n, walkers + 1, { timeout: 60_000 });
         await page.waitForTimeout(1000);
+        // Where the browser's main thread spends a frame (script, style, layout), from its own counters.
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send("Performance.enable");
+        const before = await mainThread(cdp);
+        const framesBefore = await page.evaluate(() => (window as unknown as HookedWindow).meshScene?.frames ?? 0);
         const { fps, updateMs } = await sampleFrames(page, 5000);
+        const after = await mainThread(cdp);
+        const frames = Math.max(1, (await page.evaluate(() => (window as unknown as HookedWindow).meshScene?.frames ?? 0)) - framesBefore);
+        const perFrame = (key: keyof MainThread) => round(((after[key] - before[key]) * 1000) / frames, 3);
         emit({
           bench: "web.frames",
           page: "/3d",
@@ -140,6 +162,10 @@ export async function browserBench(world: MeshWorld, walkers: number, emit: (lin
           raw_webgl_fps: round(rawFps, 3),
           fps_vs_raw: round(fps / rawFps, 3),
           scene_update_ms: round(updateMs, 3),
+          main_script_ms_per_frame: perFrame("script"),
+          main_style_ms_per_frame: perFrame("style"),
+          main_layout_ms_per_frame: perFrame("layout"),
+          main_busy_ms_per_frame: perFrame("task"),
           frame_budget_ms_60fps: 16.67,
           update_share_of_budget: round(updateMs / 16.67, 3),
           target_fps: 60,
