@@ -6,6 +6,7 @@ import { Input } from "./input.ts";
 import { createLayout, type Layout } from "./layout.ts";
 import { AvatarModel } from "./model/avatars.ts";
 import { BubbleBoard } from "./model/bubbles.ts";
+import { Freshness } from "./model/freshness.ts";
 import { ExitTrigger } from "./model/exit-trigger.ts";
 import { PulseRing } from "./model/pulses.ts";
 import { Overlay } from "./overlay.ts";
@@ -13,8 +14,6 @@ import type { Renderer } from "./renderer.ts";
 import { Stats } from "./stats.ts";
 import { rememberInHash, type ViewMode } from "./view-mode.ts";
 
-/** A message older than this when it reaches us is history (the join's backlog), not something said now. */
-const FRESH_MS = 10_000;
 /** Mean of the update cost over this many frames (few: a software-rendered test browser draws a handful a second). */
 const UPDATE_WINDOW = 10;
 
@@ -43,6 +42,7 @@ export class App {
   private readonly self = new Float32Array(3);
   private readonly roomNames = new Map<string, string>();
   private readonly ownerNames = new Map<string, string>();
+  private readonly freshness = new Freshness();
   /** Set once the page has given up (a room change failed): the frame loop ends. */
   private stopped = false;
 
@@ -130,7 +130,7 @@ export class App {
   }
 
   private heard(message: MessageData): void {
-    if (message.deleted || Date.now() - message.ts > FRESH_MS) return;
+    if (message.deleted || !this.freshness.isFresh(message.ts)) return;
     const from = this.model.slotOf(message.authorId);
     if (from === undefined) return;
     const now = performance.now();
