@@ -12,6 +12,25 @@ const inputs = Object.fromEntries(Object.entries(pages).map(([route, file]) => [
 /** Where `npm run dev` finds the real server it proxies to. */
 const SERVER = process.env.MESH_DEV_SERVER ?? "http://127.0.0.1:4000";
 
+/**
+ * Files the dev server must never hand out. It serves every file under the repository, and the
+ * server's data folder (default ./data: the SQLite file with password hashes, DMs and private
+ * rooms, the signing key, uploads) lies there too. Setting `deny` replaces Vite's own list, so
+ * that list is repeated first.
+ */
+const DENIED = [
+  ".env",
+  ".env.*",
+  "*.{crt,pem,key,p12,pfx,cer,der}",
+  ".npmrc",
+  ".yarnrc.yml",
+  "**/.git/**",
+  // The same folder the server resolves (server/src/config.ts), from the same working directory.
+  `${path.resolve(process.env.MESH_DATA_DIR ?? "./data").split(path.sep).join("/")}/**`,
+  "*.sqlite",
+  "*.sqlite-*",
+];
+
 /** In dev, the pages answer at the addresses the server gives them (/, /3d, /status), not at their file paths. */
 function pageRoutes(): Plugin {
   const routes = new Map<string, string>(Object.entries(pages));
@@ -44,6 +63,7 @@ export default defineConfig({
   plugins: [pageRoutes()],
   server: {
     port: Number(process.env.MESH_DEV_PORT ?? 5173),
+    fs: { deny: DENIED },
     // The real server behind the dev server: REST, the SDK it serves, matchmaking and the sockets.
     proxy: {
       "^/(api|matchmake|sdk)(/|$)": { target: SERVER, changeOrigin: false },

@@ -14,7 +14,9 @@ reload at once; the server restarts when its sources change. Ctrl-C stops both.`
 }
 
 const port = process.env.PORT ?? "4000";
-const env = { ...process.env, PORT: port, MESH_DEV_SERVER: `http://127.0.0.1:${port}` };
+// Only this machine reaches the dev pages (Vite listens on 127.0.0.1), and the server behind them
+// too: a dev mesh on the default 0.0.0.0 would be open to the whole network. HOST says otherwise.
+const env = { ...process.env, PORT: port, HOST: process.env.HOST ?? "127.0.0.1", MESH_DEV_SERVER: `http://127.0.0.1:${port}` };
 const children: ChildProcess[] = [
   spawn(process.execPath, ["--import", "tsx", "--watch", "server/src/main.ts"], { stdio: "inherit", env }),
   spawn(process.execPath, ["node_modules/vite/bin/vite.js", "--host", "127.0.0.1"], { stdio: "inherit", env }),

@@ -2,7 +2,7 @@ import { assignRoleSchema, CloseCode, ErrorCode, type PresenceStatus } from "@me
 import { Router } from "express";
 import { roomAccess } from "../../realtime/room-access.ts";
 import type { Services } from "../../realtime/services.ts";
-import { authOf, requirePermission, requireSession } from "../middleware.ts";
+import { authOf, rateLimited, requirePermission, requireSession } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
 
 /** Listing participants and changing their role: only to a role below the assigner's that holds nothing they lack. */
@@ -14,6 +14,9 @@ export function participantRoutes(services: Services): Router {
   router.get("/api/participants", session, requirePermission(services, "view_members"), (_req, res) => {
     // Only the rooms the caller may see: presence must not reveal a private room or who is in it.
     const me = authOf(res).userId;
+    // Every member and every running room's presence, polled by each open start page: as costly as
+    // the room list, and metered like it, or a script could ask for the whole table without end.
+    if (rateLimited(res, services.limits.reads, me, 3)) return;
     // Presence across running rooms: the liveliest status wins, and the rooms say where.
     const rank = { offline: 1, away: 2, online: 3 } as const;
     const where = new Map<string, { status: PresenceStatus; rooms: string[] }>();

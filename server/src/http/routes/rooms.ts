@@ -88,6 +88,8 @@ export function roomRoutes(services: Services): Router {
   });
 
   router.get("/api/rooms/:id", session, (req, res) => {
+    // One room is a read like a page of its history: the same allowance, not a free way round it.
+    if (rateLimited(res, services.limits.reads, authOf(res).userId)) return;
     const access = roomAccess(services, authOf(res).userId, req.params.id as string);
     if (!access.ok) return sendResult(res, access);
     res.json(shown(access.value, authOf(res).userId));
