@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerUser, startTestServer, type TestServer, type TestUser } from "./harness.ts";
-
-/** How many of `n` calls answered 2xx before the first 429 (and that a 429 came at all). */
-async function allowedBefore429(n: number, call: () => Promise<Response>): Promise<number> {
-  for (let i = 0; i < n; i++) {
-    const res = await call();
-    if (res.status === 429) return i;
-    expect(res.status).toBeLessThan(300);
-  }
-  throw new Error(`no 429 within ${n} calls`);
-}
+import { allowedBefore429, registerUser, startTestServer, type TestServer, type TestUser } from "./harness.ts";
 
 describe("expensive requests cost more of an allowance", () => {
   let server: TestServer;

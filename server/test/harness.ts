@@ -100,6 +100,16 @@ export async function launchChromium(args: string[] = []): Promise<import("playw
   });
 }
 
+/** How many of `n` calls answered 2xx before the first 429; fails if one is refused otherwise, or none is limited. */
+export async function allowedBefore429(n: number, call: () => Promise<Response>): Promise<number> {
+  for (let i = 0; i < n; i++) {
+    const res = await call();
+    if (res.status === 429) return i;
+    if (res.status >= 300) throw new Error(`call ${i + 1} answered ${res.status}, not 2xx or 429`);
+  }
+  throw new Error(`no 429 within ${n} calls`);
+}
+
 /** The REST refusal a call ends in (status, code, message); fails the test if the call succeeds. */
 export async function restRefusal(call: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
   try {

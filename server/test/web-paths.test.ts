@@ -4,19 +4,9 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerUser, startTestServer, type TestServer, type TestUser } from "./harness.ts";
+import { allowedBefore429, registerUser, startTestServer, type TestServer, type TestUser } from "./harness.ts";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-/** How many of `n` calls answered 2xx before the first 429 (and that a 429 came at all). */
-async function allowedBefore429(n: number, call: () => Promise<Response>): Promise<number> {
-  for (let i = 0; i < n; i++) {
-    const res = await call();
-    if (res.status === 429) return i;
-    expect(res.status).toBeLessThan(300);
-  }
-  throw new Error(`no 429 within ${n} calls`);
-}
 
 /**
  * Second ways into what the web pages poll: every open start page asks for the room list and for
