@@ -221,7 +221,8 @@ describe("the chat panel", () => {
 
   it("uploads a file and sends it; the file shows with its size and an image thumbnail", async () => {
     await panel.locator('input[type="file"]').setInputFiles([{ name: "dot.png", mimeType: "image/png", buffer: PNG }]);
-    await panel.locator(".chat-pending li", { hasText: "dot.png" }).waitFor({ timeout: 10_000 });
+    // Uploaded, not merely uploading: Enter during an upload is refused with "wait for the files".
+    await panel.locator(".chat-pending li:not(.uploading)", { hasText: "dot.png" }).waitFor({ timeout: 10_000 });
     const box = panel.getByLabel("Message", { exact: true });
     await box.fill("a picture");
     await box.press("Enter");
