@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanLabel, sanitizeText } from "./text.ts";
+import { cleanLabel, mentionSpans, mentions, sanitizeText } from "./text.ts";
 import { createRoomSchema, patchRoomSchema } from "./validate.ts";
 
 describe("sanitizeText", () => {
@@ -29,5 +29,15 @@ describe("room labels (names and topics others see on their pages)", () => {
     expect(patchRoomSchema.parse({ topic: "" }).topic).toBe("");
     expect(createRoomSchema.safeParse({ id: "evil", name: "\u202e" }).success).toBe(false);
     expect(createRoomSchema.safeParse({ id: "evil", name: "ok\udc00" }).success).toBe(false);
+  });
+});
+
+describe("mentions and where they stand", () => {
+  it("finds @names by one rule, for counting and for highlighting", () => {
+    const text = "hi @Ann, mail ann@example.org or @bob. and @al";
+    expect(mentions(text)).toEqual(["ann", "bob"]);
+    const spans = mentionSpans(text);
+    expect(spans.map((s) => text.slice(s.start, s.end))).toEqual(["@Ann", "@bob"]);
+    expect(spans.map((s) => s.name)).toEqual(["Ann", "bob"]);
   });
 });

@@ -57,8 +57,17 @@ const MENTION = /(?<![\p{L}\p{N}_.@-])@([a-zA-Z0-9_.-]{3,32})(?![a-zA-Z0-9_-])/g
  * mention. One helper for server (mention counts), SDK (`mentionsMe`) and clients (highlight).
  */
 export function mentions(text: string): string[] {
-  const names = new Set<string>();
-  for (const match of text.matchAll(MENTION)) names.add(match[1].replace(/\.+$/, "").toLowerCase());
-  names.delete("");
-  return [...names].filter((name) => name.length >= 3);
+  return [...new Set(mentionSpans(text).map((span) => span.name.toLowerCase()))];
+}
+
+/** Where each `@name` stands in the text (`start` at the '@', `end` after the name), for highlighting by the same rule. */
+export function mentionSpans(text: string): Array<{ start: number; end: number; name: string }> {
+  const spans: Array<{ start: number; end: number; name: string }> = [];
+  for (const match of text.matchAll(MENTION)) {
+    const name = match[1].replace(/\.+$/, "");
+    if (name.length < 3) continue;
+    const start = match.index ?? 0;
+    spans.push({ start, end: start + 1 + name.length, name });
+  }
+  return spans;
 }

@@ -1,8 +1,8 @@
+import { mentionSpans } from "@mesh/schema";
 import { h, isSafeUrl } from "../dom.ts";
 
 /** http(s) addresses only; anything else (javascript:, data:) stays plain text. */
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}]/gi;
-const MENTION = /(^|[^\w@])@([A-Za-z0-9_.-]{3,32})/g;
 
 /**
  * A message's text as DOM: text nodes, links for http(s) URLs, and `@you` marked. Never HTML:
@@ -42,13 +42,11 @@ function appendMentions(into: HTMLElement, text: string, myName: string): void {
   if (!text) return;
   const me = myName.toLowerCase();
   let last = 0;
-  for (const match of text.matchAll(MENTION)) {
-    const name = match[2].replace(/\.+$/, "");
-    const start = (match.index ?? 0) + match[1].length;
+  // The server's own rule for what is a mention (mention counts, the SDK's mentionsMe): the highlight agrees with it.
+  for (const { start, end, name } of mentionSpans(text)) {
     into.append(text.slice(last, start));
-    const mention = `@${name}`;
-    into.append(h("span", { class: name.toLowerCase() === me ? "mention me" : "mention" }, mention));
-    last = start + mention.length;
+    into.append(h("span", { class: name.toLowerCase() === me ? "mention me" : "mention" }, `@${name}`));
+    last = end;
   }
   into.append(text.slice(last));
 }
