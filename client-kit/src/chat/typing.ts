@@ -1,4 +1,5 @@
 import type { MeshRoom } from "@mesh/bots";
+import type { Participant } from "@mesh/schema";
 import { h } from "../dom.ts";
 import { nameList } from "./format.ts";
 
@@ -7,23 +8,34 @@ const RESEND_MS = 3000;
 /** …and is taken back after this long without a key. */
 const IDLE_MS = 4000;
 
-/** Who else is typing, read from the room's state on each patch (the text only changes when they do). */
+/**
+ * Who else is typing, from the SDK's per-participant callbacks: the text changes only when
+ * someone starts or stops, not on each of the room's 20 patches a second.
+ */
 export function typingIndicator(): { element: HTMLElement; follow(room: MeshRoom, myId: string): () => void } {
   const element = h("div", { class: "chat-typing", "aria-live": "polite" });
   return {
     element,
     follow(room, myId) {
+      const typing = new Map<string, string>();
       const show = () => {
-        const names: string[] = [];
-        room.state?.participants?.forEach((p) => {
-          if (p.typing && p.id !== myId) names.push(p.name);
-        });
-        names.sort();
-        const text = names.length === 0 ? "" : `${nameList(names)} ${names.length === 1 ? "is" : "are"} typing…`;
-        if (element.textContent !== text) element.textContent = text;
+        const names = [...typing.values()].sort();
+        element.textContent = names.length === 0 ? "" : `${nameList(names)} ${names.length === 1 ? "is" : "are"} typing…`;
+      };
+      const seen = (p: Readonly<Participant>) => {
+        const was = typing.has(p.id);
+        if (p.typing && p.id !== myId) typing.set(p.id, p.name);
+        else typing.delete(p.id);
+        if (was !== typing.has(p.id)) show();
       };
       show();
-      const off = room.onChange(show);
+      const off = room.watchParticipants({
+        added: seen,
+        changed: seen,
+        removed: (p) => {
+          if (typing.delete(p.id)) show();
+        },
+      });
       return () => {
         off();
         element.textContent = "";
