@@ -12,6 +12,7 @@ import { SanctionRepo } from "./sanctions.ts";
 import { SearchRepo } from "./search.ts";
 import { SessionRepo } from "./sessions.ts";
 import { SettingsRepo } from "./settings.ts";
+import { SshKeyRepo } from "./ssh-keys.ts";
 import { UploadRepo } from "./uploads.ts";
 import { UserRepo } from "./users.ts";
 
@@ -30,6 +31,7 @@ export interface MeshDatabase {
   uploads: UploadRepo;
   roles: RoleRepo;
   settings: SettingsRepo;
+  sshKeys: SshKeyRepo;
   audit: AuditLog;
   /** Checkpoints the WAL into the main file, then closes; safe to call twice. */
   close(): void;
@@ -65,6 +67,7 @@ export function openDatabase(file: string): MeshDatabase {
     uploads: new UploadRepo(sqlite),
     roles: new RoleRepo(sqlite),
     settings: new SettingsRepo(sqlite),
+    sshKeys: new SshKeyRepo(sqlite),
     audit: new AuditLog(sqlite),
     close() {
       if (!sqlite.open) return;

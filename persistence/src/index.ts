@@ -27,6 +27,7 @@ export { ReadRepo, type UnreadCount } from "./read-markers.ts";
 export { UploadRepo, type UploadRecord } from "./uploads.ts";
 export { RoleRepo, type NewRole } from "./roles.ts";
 export { SettingsRepo } from "./settings.ts";
+export { SshKeyRepo, type SshKeyRecord } from "./ssh-keys.ts";
 export {
   AuditLog,
   GENESIS_HASH,

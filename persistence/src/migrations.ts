@@ -305,6 +305,22 @@ export const MIGRATIONS: readonly string[] = [
     pruned_through INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // SSH public keys (issue 10): a human's keys for the SSH front door, kept as the key's type and
+  // its public blob (base64), unique per account by SHA256 fingerprint (the same key may belong to
+  // two accounts: a login names whose key it is). They go with the account.
+  `
+  CREATE TABLE ssh_keys (
+    id           TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    algo         TEXT NOT NULL,
+    public_key   TEXT NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (user_id, fingerprint)
+  );
+  `,
 ];
 
 /** Apply every pending step, each in its own IMMEDIATE transaction (safe if two processes race). */
