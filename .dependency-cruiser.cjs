@@ -1,6 +1,6 @@
 /**
  * Package boundaries (STYLE.md): schema → nothing of ours; sim, persistence → schema;
- * server → sim, persistence, schema; bots → schema; client-kit → bots, schema;
+ * server → sim, persistence, schema, client-term (the SSH door runs the MUD); bots → schema; client-kit → bots, schema;
  * clients → client-kit, bots, schema; bench → anything.
  * A workspace imports another only through its package name (its src/index.ts).
  */
@@ -9,7 +9,7 @@ const allowed = {
   schema: [],
   sim: ["schema"],
   persistence: ["schema"],
-  server: ["sim", "persistence", "schema"],
+  server: ["sim", "persistence", "schema", "client-term"],
   bots: ["schema"],
   "client-kit": ["bots", "schema"],
   "client-3d": ["client-kit", "bots", "schema"],

@@ -61,7 +61,7 @@ export class MeshClient {
       if (error instanceof MeshRestError && error.status === 401) throw new MeshJoinError(JoinErrorCode.AuthFailed, error.message);
       throw error;
     }
-    const open = () => this.open(roomId, options.entrance);
+    const open = () => this.open(roomId, options.entrance, options.client);
     // `open` again is how the room comes back when a restarted server no longer knows its seat.
     const mesh = new MeshRoom(roomId, participantId, await open(), this.rest, options, open);
     await mesh.ready();
@@ -69,9 +69,15 @@ export class MeshClient {
   }
 
   /** One Colyseus connection to the room: a new seat, this client's token. */
-  private async open(roomId: string, entrance?: ExitDirection): Promise<Room<unknown, RoomState>> {
+  private async open(roomId: string, entrance?: ExitDirection, client?: string): Promise<Room<unknown, RoomState>> {
     try {
-      const options = { room: roomId, token: this.options.token, protocol: PROTOCOL_VERSION, ...(entrance ? { entrance } : {}) };
+      const options = {
+        room: roomId,
+        token: this.options.token,
+        protocol: PROTOCOL_VERSION,
+        ...(entrance ? { entrance } : {}),
+        ...(client ? { client } : {}),
+      };
       return await this.colyseus.joinOrCreate<RoomState>(ROOM_TYPE, options, RoomState);
     } catch (error) {
       const { code, message } = error as { code?: number; message?: string };

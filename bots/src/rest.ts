@@ -91,6 +91,8 @@ export interface BanRecord {
 export interface ParticipantListing extends ParticipantData {
   status: PresenceStatus;
   rooms: string[];
+  /** The clients they are connected with ("3d", "term", "ssh", "sdk", …), across those rooms. */
+  clients: string[];
 }
 
 /** An upload's bytes and the type the server sniffed from them. */

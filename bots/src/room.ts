@@ -40,6 +40,8 @@ export interface JoinOptions {
   answerMs?: number;
   /** Arrive just inside this doorway (the one matching the exit you walked through); default: near the middle. */
   entrance?: ExitDirection;
+  /** Which client this connection is ("3d", "term", …; default "sdk"), shown to others by GET /api/participants. */
+  client?: string;
 }
 
 /**

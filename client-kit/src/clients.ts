@@ -11,7 +11,7 @@ export interface ClientPage {
 export const CLIENT_PAGES: readonly ClientPage[] = [
   { path: "/3d", label: "Walk in 3D", ready: true },
   { path: "/rts", label: "Command", ready: false },
-  { path: "/term", label: "Terminal", ready: false },
+  { path: "/term", label: "Terminal", ready: true },
 ];
 
 /** The address that opens `page` in `roomId`. */

@@ -240,3 +240,15 @@ export const JoinErrorCode = {
   /** A join option has a value this server does not accept (an `entrance` that is no exit direction). */
   BadOption: 400,
 } as const;
+
+/**
+ * The join option `client`: which client a connection is ("3d", "rts", "term", "cli", "ssh";
+ * default "sdk"), lower-case letters, digits and dashes, at most 16. GET /api/participants lists
+ * each participant's clients.
+ */
+export const CLIENT_KIND_PATTERN = /^[a-z0-9][a-z0-9-]{0,15}$/;
+export const DEFAULT_CLIENT_KIND = "sdk";
+
+export function isClientKind(value: unknown): value is string {
+  return typeof value === "string" && CLIENT_KIND_PATTERN.test(value);
+}

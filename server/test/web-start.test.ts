@@ -117,10 +117,10 @@ describe("the start page", () => {
   it("links only the ready clients, each carrying #room=", async () => {
     const lobby = page.locator('li.room[data-room="lobby"]');
     const links = lobby.locator("a.client-link");
-    expect(await links.count()).toBe(1);
-    expect(await links.first().getAttribute("href")).toBe("/3d#room=lobby");
-    expect(await lobby.locator(".client-soon").allTextContents()).toEqual(["Command", "Terminal"]);
-    expect(await lobby.locator(".soon-line").textContent()).toBe("Command · Terminal — coming soon");
+    expect(await links.count()).toBe(2);
+    expect(await links.evaluateAll((all) => all.map((a) => a.getAttribute("href")))).toEqual(["/3d#room=lobby", "/term#room=lobby"]);
+    expect(await lobby.locator(".client-soon").allTextContents()).toEqual(["Command"]);
+    expect(await lobby.locator(".soon-line").textContent()).toBe("Command — coming soon");
     expect(await lobby.locator(".soon-line a").count()).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 import { ErrorCode as ColyseusErrorCode, ServerError } from "@colyseus/core";
-import { EXIT_DIRECTIONS, isExitDirection, JoinErrorCode, PROTOCOL_VERSION } from "@mesh/schema";
+import { EXIT_DIRECTIONS, isClientKind, isExitDirection, JoinErrorCode, PROTOCOL_VERSION } from "@mesh/schema";
 import type { VerifiedSession } from "../auth/tokens.ts";
 import { type RoomRefusal, roomEntry } from "./room-access.ts";
 import { RoomUnavailableError } from "./room-registry.ts";
@@ -7,13 +7,15 @@ import type { Services } from "./services.ts";
 
 /**
  * Join options (SPEC §3): `room` and `token`; `protocol` is optional and checked when given;
- * `entrance` (an exit direction) puts a newcomer just inside that doorway, for walking through exits.
+ * `entrance` (an exit direction) puts a newcomer just inside that doorway, for walking through exits;
+ * `client` says which client this connection is (shown by GET /api/participants).
  */
 export interface JoinRequest {
   room?: unknown;
   token?: unknown;
   protocol?: unknown;
   entrance?: unknown;
+  client?: unknown;
 }
 
 /**
@@ -32,6 +34,9 @@ export async function authenticateJoin(services: Services, options: JoinRequest)
   }
   if (options.entrance !== undefined && !isExitDirection(options.entrance)) {
     throw new ServerError(JoinErrorCode.BadOption, `entrance must be one of ${EXIT_DIRECTIONS.join(", ")}`);
+  }
+  if (options.client !== undefined && !isClientKind(options.client)) {
+    throw new ServerError(JoinErrorCode.BadOption, "client must be 1 to 16 lower-case letters, digits or dashes, like 3d or term");
   }
   const claims = await services.tokens.activeSession(options.token, services.db.sessions);
   if (!claims) {

@@ -2,16 +2,17 @@ import { type Client, ErrorCode as ColyseusErrorCode, OnMessageException, Room, 
 import {
   ClientMessage,
   CloseCode,
+  DEFAULT_CLIENT_KIND,
   ErrorCode,
   type ErrorPayload,
   err,
   errorRef,
+  isClientKind,
   isExitDirection,
   JoinErrorCode,
   MAX_SOCKETS_PER_PARTICIPANT,
   type MessageData,
   ok,
-  type PresenceStatus,
   type Result,
   type RoomData,
   type RoomState,
@@ -24,7 +25,7 @@ import { DirectViews, patchSkippingQuietViews } from "./direct-views.ts";
 import { IdleStop } from "./idle-stop.ts";
 import { authenticateJoin, type JoinRequest, mayEnter } from "./join.ts";
 import { roomAccess, roomEntry } from "./room-access.ts";
-import type { LiveRoom, ReplayRecord, RoomStats } from "./room-registry.ts";
+import type { LiveRoom, Presence, ReplayRecord, RoomStats } from "./room-registry.ts";
 import { RoomRuntime } from "./room-runtime.ts";
 import type { Services } from "./services.ts";
 import { eventLoopDelay, TickStats } from "./tick-stats.ts";
@@ -61,6 +62,8 @@ export function defineMeshRoom(services: Services) {
     private runtime!: RoomRuntime;
     /** Participant → their sockets here by Colyseus session id (a dropped one stays until its window ends). */
     private readonly sockets = new Map<string, Map<string, MeshSocket>>();
+    /** sessionId → the join option `client` of that connection. */
+    private readonly clientKinds = new Map<string, string>();
     /** Session ids whose connection dropped and may come back. */
     private readonly dropped = new Set<string>();
     /** Reconnection windows still open, by session id: a kick or ban closes them. */
@@ -174,6 +177,7 @@ export function defineMeshRoom(services: Services) {
       this.idleStop.cancel();
       services.connections.add(client, auth.userId, auth.sid);
       this.index(auth.userId, client);
+      if (isClientKind(options.client)) this.clientKinds.set(client.sessionId, options.client);
       // The join's full state goes out without DMs; they come with the next patch, added to a view
       // of its own then (a view filled before the full state made decoders see them twice).
       client.view = undefined;
@@ -298,8 +302,12 @@ export function defineMeshRoom(services: Services) {
       return this.runtime.online();
     }
 
-    whoIsHere(): [string, PresenceStatus][] {
-      return this.runtime.presence();
+    whoIsHere(): Presence[] {
+      return this.runtime.presence().map(([id, status]) => {
+        const kinds = new Set<string>();
+        for (const socket of this.sockets.get(id)?.values() ?? []) kinds.add(this.clientKinds.get(socket.sessionId) ?? DEFAULT_CLIENT_KIND);
+        return { id, status, clients: [...kinds].sort() };
+      });
     }
 
     replayRecord(): ReplayRecord {
@@ -333,6 +341,7 @@ export function defineMeshRoom(services: Services) {
     private unindex(client: MeshSocket): void {
       const participantId = client.auth?.userId; // undefined when onAuth refused the socket
       this.dropped.delete(client.sessionId);
+      this.clientKinds.delete(client.sessionId);
       const mine = participantId === undefined ? undefined : this.sockets.get(participantId);
       // Only the indexed socket of this session counts: a refused join never was.
       if (!participantId || !mine || mine.get(client.sessionId) === undefined) return;

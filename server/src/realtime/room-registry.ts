@@ -42,8 +42,8 @@ export interface LiveRoom {
   /** The stored room was edited (name, topic): show it. */
   roomChanged(room: RoomData): void;
   online(): number;
-  /** Who is here and how: online, away, or offline inside the reconnection window. */
-  whoIsHere(): [string, PresenceStatus][];
+  /** Who is here and how (online, away, or offline inside the reconnection window), and through which clients. */
+  whoIsHere(): Presence[];
   stats(reset?: boolean): RoomStats;
   replayRecord(): ReplayRecord;
   shutdown(code: number, reason: string): Promise<void>;
@@ -117,4 +117,11 @@ export class RoomRegistry {
       this.closing.delete(id);
     }
   }
+}
+
+/** One participant's presence in a room: status, and the client kinds of their connections (none for socketless bots). */
+export interface Presence {
+  id: string;
+  status: PresenceStatus;
+  clients: string[];
 }

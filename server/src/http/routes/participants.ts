@@ -19,18 +19,19 @@ export function participantRoutes(services: Services): Router {
     if (rateLimited(res, services.limits.reads, me, 3)) return;
     // Presence across running rooms: the liveliest status wins, and the rooms say where.
     const rank = { offline: 1, away: 2, online: 3 } as const;
-    const where = new Map<string, { status: PresenceStatus; rooms: string[] }>();
+    const where = new Map<string, { status: PresenceStatus; rooms: string[]; clients: string[] }>();
     for (const room of rooms.all()) {
       if (!roomAccess(services, me, room.meshRoomId).ok) continue;
-      for (const [id, status] of room.whoIsHere()) {
-        const seen = where.get(id) ?? { status, rooms: [] };
+      for (const { id, status, clients } of room.whoIsHere()) {
+        const seen = where.get(id) ?? { status, rooms: [], clients: [] };
         if (rank[status] > rank[seen.status]) seen.status = status;
         seen.rooms.push(room.meshRoomId);
+        for (const kind of clients) if (!seen.clients.includes(kind)) seen.clients.push(kind);
         where.set(id, seen);
       }
     }
     res.json({
-      participants: db.users.list().map((p) => ({ ...p, ...(where.get(p.id) ?? { status: "offline", rooms: [] }) })),
+      participants: db.users.list().map((p) => ({ ...p, ...(where.get(p.id) ?? { status: "offline", rooms: [], clients: [] }) })),
     });
   });
 
