@@ -216,14 +216,15 @@ export class MudSession {
     } catch {
       data = { id: roomId, name: room.state.name || roomId, topic: room.state.topic, width: 20, depth: 20, exits: {}, private: false, createdBy: "", createdAt: 0 };
     }
+    await arrived(room, this.selfId);
     this.room = room;
     this.roomView = { id: data.id, name: data.name, topic: data.topic, width: data.width, depth: data.depth, exits: data.exits, names: {} };
     this.narrator.reset(room.participants().map((p) => this.person(p)));
     this.orders.clear();
     this.wire(room);
     this.options.onPrompt?.(this.prompt);
+    await this.learnNeighbours(data);
     await this.handle("look");
-    void this.learnNeighbours(data);
     return { ok: true };
   }
 
@@ -351,6 +352,22 @@ export class MudSession {
     void this.leaveRoom();
     this.options.onEnd(end);
   }
+}
+
+/** Until we stand in the room (the world adds a newcomer on its next tick), or a second has passed. */
+function arrived(room: MeshRoom, selfId: string): Promise<void> {
+  if (room.participant(selfId)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(finish, 1000);
+    const off = room.onChange(() => {
+      if (room.participant(selfId)) finish();
+    });
+    function finish() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
 }
 
 function round(v: number): string {
