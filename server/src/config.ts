@@ -33,6 +33,10 @@ export const SETTINGS = [
   { env: "MESH_WEBHOOK_PRIVATE", default: "false", help: "true lets bridge bots' webhooks point at loopback and private addresses (a bot beside a self-hosted mesh); off, no member can make the server send requests into its own network" },
   { env: "MESH_WEBHOOK_ATTEMPTS", default: "8", help: "tries per event to a bridge bot's webhook (backoff 1 s, 2 s, 4 s … 60 s) before it is a dead letter" },
   { env: "MESH_WEBHOOK_TIMEOUT_S", default: "5", help: "seconds a bridge bot's webhook has to answer one delivery" },
+  { env: "MESH_SSH_PORT", default: "", help: "TCP port of the SSH front door (ssh -p PORT name@host lands in the MUD), on HOST; empty: off" },
+  { env: "MESH_SSH_IDLE_S", default: "1800", help: "seconds an SSH session may go without a key press before it is closed" },
+  { env: "MESH_SSH_MAX_CONNECTIONS", default: "100", help: "SSH connections open at once, in all" },
+  { env: "MESH_SSH_CONNECTIONS_PER_ADDRESS", default: "5", help: "SSH connections open at once from one client address" },
 ] as const;
 
 export interface Config {
@@ -74,6 +78,11 @@ export interface Config {
   botUrl: string;
   botImage: string;
   k8sNamespace: string;
+  /** The SSH front door's port (0: any free one), or null when it is off. */
+  sshPort: number | null;
+  sshIdleS: number;
+  sshMaxConnections: number;
+  sshConnectionsPerAddress: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -146,6 +155,10 @@ export function loadConfig(env: Env = process.env): { ok: true; value: Config } 
     botUrl: botUrl.replace(/\/+$/, ""),
     botImage: get("MESH_BOT_IMAGE"),
     k8sNamespace,
+    sshPort: get("MESH_SSH_PORT") === "" ? null : int("MESH_SSH_PORT", 0, 65535),
+    sshIdleS: int("MESH_SSH_IDLE_S", 1, 7 * 24 * 3600),
+    sshMaxConnections: int("MESH_SSH_MAX_CONNECTIONS", 1, 100_000),
+    sshConnectionsPerAddress: int("MESH_SSH_CONNECTIONS_PER_ADDRESS", 1, 100_000),
   };
   return errors.length ? { ok: false, errors } : { ok: true, value: config };
 }

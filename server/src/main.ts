@@ -32,6 +32,9 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   log.info({ url: server.url, dataDir: config.value.dataDir }, `The Mesh is running at ${server.url}`);
+  if (server.ssh) {
+    log.info({ port: server.ssh.port, hostKey: server.ssh.fingerprint }, `SSH front door on port ${server.ssh.port} (host key ${server.ssh.fingerprint})`);
+  }
   if (server.services.db.users.count() === 0) {
     log.info(`No accounts yet: the first to register (POST ${server.url}/api/auth/register) becomes the owner`);
   }

@@ -16,6 +16,8 @@ import { BotController, botMeshUrl, createBotRuntime } from "./bots/controller/i
 import { wireBotPresence } from "./bots/presence.ts";
 import type { Config } from "./config.ts";
 import { Gate } from "./gate/authorize.ts";
+import { openSshDoor, type SshDoor, SshDoorError } from "./ssh/door.ts";
+import { loadOrCreateHostKey } from "./ssh/host-key.ts";
 import { UploadStore } from "./uploads/store.ts";
 import { RELEASE_GRACE_MS, sweepReleasedUploads } from "./uploads/sweep.ts";
 import { configureApp } from "./http/app.ts";
@@ -37,6 +39,8 @@ export interface RunningServer {
   url: string;
   port: number;
   services: Services;
+  /** The SSH front door, when MESH_SSH_PORT is set. */
+  ssh?: SshDoor;
   close(): Promise<void>;
 }
 
@@ -125,6 +129,8 @@ export interface StartOptions {
 
 export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
   prepareDataDir(config.dataDir);
+  const hostKey = config.sshPort === null ? undefined : loadOrCreateHostKey(config.dataDir);
+  if (hostKey && !hostKey.ok) throw new StartupError(hostKey.error);
   const dbFile = path.join(config.dataDir, "mesh.sqlite");
   const db = openDatabase(dbFile);
   fs.chmodSync(dbFile, 0o600); // SQLite gives its -wal and -shm files the same mode
@@ -281,9 +287,11 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${shownHost}:${port}`;
+  let ssh: SshDoor | undefined;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await ssh?.close(); // SSH users are told and their sessions revoked while the database is open
       clearInterval(sweep);
       clearInterval(indexer);
       clearInterval(uploadSweep);
@@ -296,5 +304,23 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     })();
     return closing;
   };
-  return { url, port, services, close };
+  if (hostKey?.ok && config.sshPort !== null) {
+    try {
+      ssh = await openSshDoor(services, {
+        port: config.sshPort,
+        host: config.host,
+        hostKey: hostKey.value,
+        // Each SSH user's MUD is an SDK client of this server, over loopback (never MESH_BOT_URL's Service address).
+        meshUrl: botMeshUrl({ ...config, botUrl: "" }, port),
+        idleMs: config.sshIdleS * 1000,
+        maxConnections: config.sshMaxConnections,
+        connectionsPerAddress: config.sshConnectionsPerAddress,
+        sweepMs: options.sessionSweepMs ?? SESSION_SWEEP_MS,
+      });
+    } catch (error) {
+      await close();
+      throw error instanceof SshDoorError ? new StartupError(error.message) : error;
+    }
+  }
+  return { url, port, services, ssh, close };
 }

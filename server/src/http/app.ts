@@ -14,6 +14,7 @@ import { roomMemberRoutes } from "./routes/room-members.ts";
 import { roomRoutes } from "./routes/rooms.ts";
 import { sdkRoutes } from "./routes/sdk.ts";
 import { settingsRoutes } from "./routes/settings.ts";
+import { sshKeyRoutes } from "./routes/ssh-keys.ts";
 import { uploadRoutes } from "./routes/uploads.ts";
 import { webRoutes } from "./web.ts";
 
@@ -39,7 +40,7 @@ export function configureApp(app: Application, services: Services): void {
     next();
   });
   app.use(express.json({ limit: MAX_FRAME_BYTES }));
-  const routers = [healthRoutes, authRoutes, roomRoutes, conversationRoutes, roomMemberRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes, uploadRoutes, botRoutes, pollRoutes, sdkRoutes];
+  const routers = [healthRoutes, authRoutes, roomRoutes, conversationRoutes, roomMemberRoutes, roleRoutes, participantRoutes, auditRoutes, settingsRoutes, uploadRoutes, botRoutes, pollRoutes, sdkRoutes, sshKeyRoutes];
   for (const routes of routers) app.use(routes(services));
   app.use("/api", (req, res) => sendError(res, ErrorCode.NotFound, `no route ${req.method} ${req.originalUrl}`));
   app.use(webRoutes(services.config));

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { CloseCode, credentialsSchema, ErrorCode, type ParticipantData } from "@mesh/schema";
 import { Router } from "express";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../../auth/passwords.ts";
+import { openSession } from "../../auth/sessions.ts";
 import type { Services } from "../../realtime/services.ts";
 import { authOf, limitByAddress, requireSession } from "../middleware.ts";
 import { parseOr400, sendError, sendResult } from "../respond.ts";
@@ -16,12 +17,10 @@ export function authRoutes(services: Services): Router {
   const router = Router();
   const limit = limitByAddress(services.limits.auth);
 
-  const openSession = async (participant: ParticipantData): Promise<SessionBody> => {
-    const sessionId = randomUUID();
-    const now = Date.now();
-    db.sessions.create({ id: sessionId, userId: participant.id, expiresAt: now + tokens.ttlMs });
-    return { token: await tokens.sign({ userId: participant.id, sid: sessionId }, now), participant };
-  };
+  const sessionBody = async (participant: ParticipantData): Promise<SessionBody> => ({
+    token: (await openSession(db, tokens, participant.id)).token,
+    participant,
+  });
 
   router.post("/api/auth/register", limit, async (req, res) => {
     const body = parseOr400(res, credentialsSchema, req.body);
@@ -33,7 +32,7 @@ export function authRoutes(services: Services): Router {
     if (!created.ok) return sendResult(res, created);
     services.audit({ actorId: created.value.id, action: "register", target: created.value.id, detail: { role } });
     log.info({ participant: created.value.id, role }, "account registered");
-    res.status(201).json(await openSession(created.value));
+    res.status(201).json(await sessionBody(created.value));
   });
 
   router.post("/api/auth/login", limit, async (req, res) => {
@@ -47,7 +46,7 @@ export function authRoutes(services: Services): Router {
     }
     const { passwordHash: _hidden, ...participant } = account;
     services.audit({ actorId: participant.id, action: "login", target: participant.id, detail: { ip: req.ip } });
-    res.json(await openSession(participant));
+    res.json(await sessionBody(participant));
   });
 
   router.post("/api/auth/logout", requireSession(services), (_req, res) => {
