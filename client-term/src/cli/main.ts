@@ -19,6 +19,7 @@ Options:
                     (when standard input is not a terminal, its first line is the password)
   --token <jwt>     sign in with a session token instead (default: $MESH_TOKEN)
   --room <id>       the room to arrive in (default: lobby)
+  --retries <n>     attempts to resume a dropped connection before giving up (default 15, about a minute)
   --plain           for screen readers and logs: no colour, no cursor movement, one event per line
   --no-color        no colour (also when $NO_COLOR is set or output is not a terminal)
   -h, --help        show this
@@ -35,6 +36,7 @@ interface CliOptions {
   user?: string;
   token?: string;
   room?: string;
+  retries?: number;
   plain: boolean;
   color: boolean;
 }
@@ -57,9 +59,11 @@ function options(argv: string[]): CliOptions | string {
   }
   const token = values.token ?? (values.user ? undefined : process.env.MESH_TOKEN);
   if (!values.user && !token) return "say who you are: --user <name> (password asked) or --token <jwt> / MESH_TOKEN";
+  const retries = values.retries === undefined ? undefined : Number(values.retries);
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 1000)) return `--retries takes a whole number from 0 to 1000, not ${values.retries}`;
   const plain = values.plain ?? false;
   const color = !plain && !values["no-color"] && stdout.isTTY === true && !process.env.NO_COLOR;
-  return { url: url.replace(/\/+$/, ""), user: values.user, token, room: values.room, plain, color };
+  return { url: url.replace(/\/+$/, ""), user: values.user, token, room: values.room, retries, plain, color };
 }
 
 function parse(argv: string[]) {
@@ -70,6 +74,7 @@ function parse(argv: string[]) {
       user: { type: "string", short: "u" },
       token: { type: "string" },
       room: { type: "string" },
+      retries: { type: "string" },
       plain: { type: "boolean" },
       "no-color": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -140,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
     token,
     client: "cli",
     room: opts.room,
+    retries: opts.retries,
     print: show,
     onPrompt: (prompt) => rl?.setPrompt(prompt),
     onEnd: (end) => {

@@ -11,8 +11,8 @@ import type { MudSessionOptions, SessionEnd } from "./types.ts";
 
 /** How often movement is looked at for narration (not per patch: a busy room patches 20 times a second). */
 const OBSERVE_MS = 250;
-/** Tries to get back into the room after the connection is lost for good, and the waits between them. */
-const REJOIN_WAITS_MS = [1000, 2000, 4000];
+/** Fresh joins tried after the SDK gave up resuming, and the waits before them. */
+const REJOIN_WAITS_MS = [1000, 2000];
 
 /**
  * One terminal user's MUD: the SDK connection, the room they stand in, the interpreter and the
@@ -207,7 +207,11 @@ export class MudSession {
     let room: MeshRoom;
     let data: RoomData;
     try {
-      room = await this.client.join(roomId, { client: this.options.client, ...(entrance ? { entrance } : {}) });
+      room = await this.client.join(roomId, {
+        client: this.options.client,
+        ...(entrance ? { entrance } : {}),
+        ...(this.options.retries !== undefined ? { reconnect: { maxRetries: this.options.retries } } : {}),
+      });
     } catch (error) {
       return { ok: false, end: this.failure(error, `enter ${roomId}`) };
     }

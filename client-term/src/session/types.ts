@@ -29,6 +29,8 @@ export interface MudSessionOptions {
   onPrompt?: (prompt: string) => void;
   /** Called once when the session is over; the front end closes (CLI exits with a code, SSH ends the channel). */
   onEnd: (end: SessionEnd) => void;
+  /** Attempts to resume a dropped connection before giving up (default: the SDK's 15, about a minute). */
+  retries?: number;
   /** Clock, for tests (default Date.now). */
   now?: () => number;
 }
