@@ -154,7 +154,7 @@ export class App {
     this.bubbles.clear();
     this.pulses.clear();
     try {
-      const next = await enterRoom(this.session, target, oppositeExit(exit));
+      const next = await enterRoom(this.session, target, oppositeExit(exit), "3d");
       this.room = next.room;
       this.info = next.info;
       this.trigger = new ExitTrigger(next.info.exits, next.info.width, next.info.depth);

@@ -15,7 +15,7 @@ async function start(): Promise<void> {
   const mode: ViewMode = initialMode(location.hash, webgl, matchMedia("(prefers-reduced-motion: reduce)").matches);
   try {
     const { session, roomId } = await signIn();
-    const { room, info } = await enterRoom(session, roomId);
+    const { room, info } = await enterRoom(session, roomId, undefined, "3d");
     new App(
       container,
       session,

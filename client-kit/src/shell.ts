@@ -45,8 +45,14 @@ export async function signIn(): Promise<{ session: ClientSession; roomId: string
 /**
  * Joins a room and fetches how it looks. A refusal becomes one plain sentence: an unknown room or
  * one you may not view (the server answers both alike), a kick or ban, a refused token.
+ * `client` names the page to others (the join option shown by GET /api/participants).
  */
-export async function enterRoom(session: ClientSession, roomId: string, entrance?: ExitDirection): Promise<{ room: MeshRoom; info: RoomInfo }> {
+export async function enterRoom(
+  session: ClientSession,
+  roomId: string,
+  entrance?: ExitDirection,
+  client?: string,
+): Promise<{ room: MeshRoom; info: RoomInfo }> {
   // The id may come from a link: anything that is not an id is neither fetched nor repeated.
   if (!isRoomId(roomId)) throw new RoomUnavailable("The address does not name a room. Room ids are lowercase letters, digits, '_' and '-'.");
   let info: RoomInfo;
@@ -58,7 +64,7 @@ export async function enterRoom(session: ClientSession, roomId: string, entrance
     throw error;
   }
   try {
-    const room = await session.client.join(roomId, entrance ? { entrance } : {});
+    const room = await session.client.join(roomId, { ...(entrance ? { entrance } : {}), ...(client ? { client } : {}) });
     return { room, info };
   } catch (error) {
     if (error instanceof MeshJoinError) {
