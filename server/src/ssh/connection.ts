@@ -18,6 +18,8 @@ export interface ConnectionSettings {
 const MAX_TRIES = 6;
 /** Keys a client may ask about without signing (an agent offers them one by one). */
 const MAX_KEY_QUERIES = 20;
+/** After the MUD ends, how long the client has to close the channel before the connection is cut. */
+const HANG_UP_MS = 2000;
 const METHODS: AuthContext["method"][] = ["publickey", "password"];
 
 /**
@@ -173,8 +175,10 @@ export class SshConnection {
         size,
         color,
         idleMs: this.settings.idleMs,
-        onFinish: () => setImmediate(() => this.client.end()),
+        // Hang up once the client has closed the channel (it has its exit status then); a client that will not, soon after.
+        onFinish: () => this.hangUpAfter(HANG_UP_MS),
       });
+      channel.once("close", () => this.client.end());
       void this.terminal.start();
     });
   }
