@@ -158,17 +158,4 @@ describe("drawing the input line", () => {
     screen.write(view.draw(frame("short"), 20, 5));
     expect(screen.screen().slice(1, 3)).toEqual(["lobby> short", ""]);
   });
-
-  it("finds its first row again after the terminal reflows the input to a new width", () => {
-    const screen = new Screen(10, 6);
-    const view = new InputView();
-    const typed = frame("abcdefghijkl", 12); // 19 cells: two rows at 10 columns
-    screen.write(view.draw(typed, 10, 6));
-    // The terminal reflows to 20 columns: the input is one row, the cursor at its end.
-    const wide = new Screen(20, 6);
-    wide.write("lobby> abcdefghijkl");
-    view.resized(typed, 20);
-    wide.write(view.draw(frame("abcdefghijklm"), 20, 6));
-    expect(wide.screen().slice(0, 2)).toEqual(["lobby> abcdefghijklm", ""]);
-  });
 });

@@ -134,22 +134,6 @@ export class InputView {
     this.endsOnFreshRow = false;
   }
 
-  /** The terminal changed width and reflowed what it shows: where the cursor now is, counted from the input's first row. */
-  resized(frame: InputFrame, columns: number): void {
-    if (this.top > 0) return; // a windowed input is not one reflowed line; the next draw starts from its first visible row
-    const cols = Math.max(1, columns);
-    const prompt = Array.from(frame.prompt);
-    const cells = [...prompt, ...frame.cells];
-    const placed = layout(
-      cells.map((c) => textWidth(c)),
-      cols,
-    );
-    const cursorAt = prompt.length + Math.min(frame.cursor, frame.cells.length);
-    let row = cursorAt < cells.length ? (placed.rows[cursorAt] ?? 0) : placed.endRow;
-    const col = cursorAt < cells.length ? (placed.cols[cursorAt] ?? 0) : placed.endCol;
-    if (col >= cols) row++;
-    this.cursorRow = row;
-  }
 }
 
 function up(rows: number): string {
