@@ -128,7 +128,7 @@ describe("the terminal page in a real browser", () => {
     await page.close();
   }, 90_000);
 
-  it("completes a name with Tab, recalls the last line with Up, and keeps the typed line while others talk", async () => {
+  it("completes a name with Tab, recalls the last line with Up and Ctrl-R, and keeps the typed line while others talk", async () => {
     const typist = await registerUser(server.url, "typist");
     const grace = await registerUser(server.url, "grace");
     const graceRoom = await grace.client.join("lobby");
@@ -145,8 +145,15 @@ describe("the terminal page in a real browser", () => {
     await waitFor("grace to get the DM", () => direct.includes("psst, over here"), 10_000);
     await page.keyboard.press("ArrowUp");
     await waitInPage(page, "the last line recalled", () => ((window as unknown as HookWindow).meshTerm.lines().at(-1) ?? "").endsWith("> tell grace psst, over here"), null);
-    // Half a line typed, the cursor moved back into it, and then someone talks: the line and the cursor stay.
+    // Ctrl-R searches the history (and does not reload the page); Escape gives the line back.
     await page.keyboard.press("Control+U");
+    await page.keyboard.press("Control+R");
+    await page.keyboard.type("pss");
+    await waitInPage(page, "the search", () => (window as unknown as HookWindow).meshTerm.lines().at(-1) === "(reverse-i-search)'pss': tell grace psst, over here", null);
+    await page.keyboard.press("Escape");
+    await waitInPage(page, "the search abandoned", () => (window as unknown as HookWindow).meshTerm.lines().at(-1) === "lobby>", null);
+    expect((await lines(page)).some((l) => l.includes("You tell grace: psst"))).toBe(true);
+    // Half a line typed, the cursor moved back into it, and then someone talks: the line and the cursor stay.
     await page.keyboard.type("say half way");
     await page.keyboard.press("Home");
     await page.keyboard.press("Control+E");
@@ -224,7 +231,7 @@ describe("the terminal page in a real browser", () => {
     }
   }, 90_000);
 
-  it("keeps a long input whole when the window is resized, and takes Ctrl-V pastes line by line", async () => {
+  it("keeps a long input whole when the window is resized, takes Ctrl-V pastes line by line and copies a selection with Ctrl-C", async () => {
     const resizer = await registerUser(server.url, "resizer");
     const friend = await registerUser(server.url, "friend");
     const friendRoom = await friend.client.join("lobby");
@@ -249,6 +256,14 @@ describe("the terminal page in a real browser", () => {
     await page.evaluate(() => navigator.clipboard.writeText("say pasted one\nsay pasted two\n"));
     await page.keyboard.press("Control+V");
     await waitFor("both pasted lines", () => heard.includes("pasted one") && heard.includes("pasted two"), 10_000);
+    // Ctrl-C with text selected copies it (and leaves the line being typed alone).
+    await page.keyboard.type("say still here");
+    const box = await page.locator(".xterm-screen").boundingBox();
+    if (!box) throw new Error("no terminal on the page");
+    await page.mouse.click(box.x + 30, box.y + 8, { clickCount: 3 });
+    await page.keyboard.press("Control+C");
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: 5000 }).toContain("Welcome to The Mesh, resizer");
+    expect(await inputLine(page)).toBe("lobby> say still here");
     expect(faults).toEqual([]);
     await friendRoom.leave();
     await page.close();

@@ -1,7 +1,7 @@
 import { FitAddon } from "@xterm/addon-fit";
 import { type ITheme, Terminal } from "@xterm/xterm";
 import { inert } from "../mud/text.ts";
-import { withAdoptedStyles } from "./adopted-styles.ts";
+import { styleAttributesThroughCssom, withAdoptedStyles } from "./csp-styles.ts";
 import { InputView } from "./input-view.ts";
 import { type Completer, type EditorEvent, LineEditor } from "./line-editor.ts";
 import { graphemes, textWidth } from "./width.ts";
@@ -71,11 +71,12 @@ export class TermScreen {
       cursorBlink: true,
       scrollback: 5000,
       reflowCursorLine: false,
-      // 24-bit colours and contrast fixes are drawn with inline style attributes, which the page's CSP refuses; we use neither.
+      // Contrast fixes are drawn as style attributes (see csp-styles.ts); our palette needs none.
       minimumContrastRatio: 1,
       allowProposedApi: false,
     });
     this.terminal.loadAddon(this.fit);
+    styleAttributesThroughCssom();
     withAdoptedStyles(() => this.terminal.open(container));
     this.terminal.attachCustomKeyEventHandler((event) => this.browserKey(event));
     this.terminal.onData((data) => this.input(data));

@@ -1,4 +1,10 @@
 /**
+ * xterm.js styles itself in two ways the page's Content Security Policy (`style-src 'self'`: no
+ * inline styles) refuses; both are turned into the CSSOM, which the policy allows. Only script
+ * from this origin can reach them, so the policy still keeps injected markup from styling the page.
+ */
+
+/**
  * xterm.js writes its theme colours and cell sizes into `<style>` elements it creates, and the
  * page's Content Security Policy (`style-src 'self'`, no inline styles) refuses those: the
  * terminal would draw black on black with rows of the wrong height, and the browser would report
@@ -43,4 +49,24 @@ function adoptedStyle(document: Document, element: HTMLElement): HTMLElement {
     document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
   };
   return element;
+}
+
+/** Marks our setAttribute, so a second terminal does not wrap it twice. */
+const THROUGH_CSSOM = Symbol("style attributes through the CSSOM");
+
+/**
+ * xterm's DOM renderer colours selected cells (and 24-bit colours) with `setAttribute("style", …)`,
+ * which the policy refuses as an inline style attribute (`style-src-attr`): every selection would
+ * be reported. The same declarations set through `element.style.cssText` are allowed; this makes
+ * `setAttribute("style")` on an HTML element do that instead.
+ */
+export function styleAttributesThroughCssom(): void {
+  const set = Element.prototype.setAttribute;
+  if ((set as { [THROUGH_CSSOM]?: boolean })[THROUGH_CSSOM]) return;
+  const patched = function (this: Element, name: string, value: string): void {
+    if (this instanceof HTMLElement && name.toLowerCase() === "style") this.style.cssText = value;
+    else set.call(this, name, value);
+  };
+  Object.defineProperty(patched, THROUGH_CSSOM, { value: true });
+  Element.prototype.setAttribute = patched;
 }
