@@ -101,6 +101,12 @@ describe("the terminal page in a real browser", () => {
     await page.keyboard.type("say hello from the terminal");
     await page.keyboard.press("Enter");
     await waitFor("the SDK client to hear the terminal", () => heard.includes("reader: hello from the terminal"), 10_000);
+    // Wide characters and emoji are edited and sent whole.
+    await page.keyboard.type("say 日本語 and 👩‍👩‍👧 ok?");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.press("Enter");
+    await waitFor("the SDK client to hear the wide text", () => heard.includes("reader: 日本語 and 👩‍👩‍👧 o?"), 10_000);
     await listenerRoom.sendAndWait("hello back, terminal");
     await waitForLine(page, "listener says: hello back, terminal");
     // The plain-text toggle: off by default; on, it turns on xterm's screen-reader mode.
