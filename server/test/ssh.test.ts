@@ -4,7 +4,7 @@ import path from "node:path";
 import pty from "@lydell/node-pty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { utils } from "ssh2";
-import { registerBot, registerUser, restCall, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
+import { allowedBefore429, registerBot, registerUser, restCall, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 import { sshRefusal, type SshShell, sshShell } from "./ssh-shell.ts";
 
 const PASSWORD = "correct horse battery";
@@ -101,6 +101,37 @@ describe("the SSH front door", () => {
     // Removed, it opens nothing any more.
     expect((await restCall(server.url, dee.token, "DELETE", `/api/me/ssh-keys/${keys[0]?.id}`)).status).toBe(200);
     await sshRefusal(port, { username: "dee", privateKey: deeKey.private });
+  });
+
+  it("manages keys over REST: own keys only, public keys only, no duplicates, ten at most, metered", async () => {
+    const lee = await registerUser(server.url, "lee");
+    const other = await registerUser(server.url, "lee-other");
+    const key = utils.generateKeyPairSync("ed25519");
+    const post = (token: string, body: unknown) => restCall(server.url, token, "POST", "/api/me/ssh-keys", body);
+    expect((await restCall(server.url, "", "GET", "/api/me/ssh-keys")).status).toBe(401);
+    expect((await post("nonsense", { name: "x", key: key.public })).status).toBe(401);
+    expect((await post(lee.token, { name: "x", key: key.private })).body).toMatchObject({ error: { code: "bad_input", message: expect.stringMatching(/private key/) } });
+    expect((await post(lee.token, { name: "x", key: "ssh-ed25519 garbage" })).status).toBe(400);
+    expect((await post(lee.token, { name: "\u0000\u001b", key: key.public })).status).toBe(400);
+    expect((await post(lee.token, { name: "x", key: key.public, extra: 1 })).status).toBe(400);
+    const added = await post(lee.token, { name: "desk \u001b[2J top", key: `${key.public} lee@desk` });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ name: "desk [2J top", algo: "ssh-ed25519", fingerprint: expect.stringMatching(/^SHA256:/) });
+    expect((await post(lee.token, { name: "again", key: key.public })).status).toBe(409);
+    for (let i = 1; i < 10; i++) expect((await post(lee.token, { name: `k${i}`, key: utils.generateKeyPairSync("ed25519").public })).status).toBe(201);
+    const eleventh = await post(lee.token, { name: "k11", key: utils.generateKeyPairSync("ed25519").public });
+    expect(eleventh).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/remove one first/) } } });
+    // Someone else's key id is as unknown as a missing one, and stays.
+    expect((await restCall(server.url, other.token, "DELETE", `/api/me/ssh-keys/${added.body.id}`)).status).toBe(404);
+    expect((await restCall(server.url, other.token, "GET", "/api/me/ssh-keys")).body).toEqual({ keys: [] });
+    expect(((await restCall(server.url, lee.token, "GET", "/api/me/ssh-keys")).body.keys as unknown[]).length).toBe(10);
+    // Writes spend the inputs allowance like every other write.
+    const allowed = await allowedBefore429(200, () =>
+      fetch(`${server.url}/api/me/ssh-keys/none`, { method: "DELETE", headers: { authorization: `Bearer ${other.token}` } }).then((res) =>
+        res.status === 404 ? new Response(null, { status: 200 }) : res,
+      ),
+    );
+    expect(allowed).toBeLessThan(200);
   });
 
   it("ends the SSH session cleanly when its sign-in is revoked elsewhere, and revokes its own session when it ends", async () => {

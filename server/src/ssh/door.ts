@@ -1,5 +1,5 @@
 import net, { type AddressInfo } from "node:net";
-import { Server } from "ssh2";
+import ssh2 from "ssh2";
 import type { Services } from "../realtime/services.ts";
 import { SshConnection } from "./connection.ts";
 import type { HostKey } from "./host-key.ts";
@@ -40,7 +40,7 @@ export class SshDoorError extends Error {}
  * byte, so a flood of connections costs no key exchanges.
  */
 export async function openSshDoor(services: Services, options: SshDoorOptions): Promise<SshDoor> {
-  const ssh = new Server({ hostKeys: [options.hostKey.privateKey], ident: "TheMesh" });
+  const ssh = new ssh2.Server({ hostKeys: [options.hostKey.privateKey], ident: "TheMesh" });
   const open = new Set<SshConnection>();
   const perAddress = new Map<string, number>();
   const sockets = new Set<net.Socket>();
@@ -49,8 +49,8 @@ export async function openSshDoor(services: Services, options: SshDoorOptions): 
   const listener = net.createServer((socket) => {
     const address = socket.remoteAddress ?? "unknown";
     const fromHere = perAddress.get(address) ?? 0;
-    if (open.size >= options.maxConnections || fromHere >= options.connectionsPerAddress) {
-      services.log.warn({ address, open: open.size, fromHere }, "ssh: too many connections; refused");
+    if (sockets.size >= options.maxConnections || fromHere >= options.connectionsPerAddress) {
+      services.log.warn({ address, open: sockets.size, fromHere }, "ssh: too many connections; refused");
       socket.destroy();
       return;
     }

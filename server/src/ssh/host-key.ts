@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 
 /** The SSH server's identity: its private key (OpenSSH format) and the fingerprint clients are shown. */
 export interface HostKey {
@@ -38,10 +38,10 @@ export function loadOrCreateHostKey(dataDir: string): { ok: true; value: HostKey
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    text = utils.generateKeyPairSync("ed25519").private;
+    text = ssh2.utils.generateKeyPairSync("ed25519").private;
     fs.writeFileSync(file, text, { mode: 0o600, flag: "wx" });
   }
-  const key = utils.parseKey(text);
+  const key = ssh2.utils.parseKey(text);
   if (key instanceof Error || !key.isPrivateKey()) {
     return { ok: false, error: `SSH host key ${file} is not an unencrypted private key; delete it to make a new one` };
   }

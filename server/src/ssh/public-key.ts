@@ -1,6 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { err, ok, type Result } from "@mesh/schema";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 import { fingerprintOf } from "./host-key.ts";
 
 /** A public key as the SSH door keeps it: its type, its SSH blob (base64) and fingerprint. */
@@ -28,7 +28,7 @@ export function parsePublicKey(text: string): Result<PublicKeyFacts> {
   if (!match) return err("bad_input", "not a public key line like 'ssh-ed25519 AAAA… comment' (one key, no options)");
   const [, type = ""] = match;
   if (!ALGORITHMS.has(type)) return err("bad_input", `key type '${type}' is not accepted; use ssh-ed25519, ecdsa-sha2-nistp256/384/521 or ssh-rsa (${MIN_RSA_BITS} bits or more)`);
-  const key = utils.parseKey(trimmed);
+  const key = ssh2.utils.parseKey(trimmed);
   if (key instanceof Error || key.isPrivateKey() || key.type !== type) return err("bad_input", "that public key does not parse; paste the whole .pub line");
   if (type === "ssh-rsa") {
     const bits = createPublicKey(key.getPublicPEM()).asymmetricKeyDetails?.modulusLength ?? 0;

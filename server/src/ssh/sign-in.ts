@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { MeshDatabase, SshKeyRecord } from "@mesh/persistence";
 import type { ParticipantData } from "@mesh/schema";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 import { DUMMY_HASH, verifyPassword } from "../auth/passwords.ts";
 
 /** Longer than any password REST takes (256), and argon2 need not hash a megabyte to say no. */
@@ -52,6 +52,6 @@ export function registeredKey(db: Pick<MeshDatabase, "users" | "sshKeys">, usern
 
 /** The client's signature over this connection's session data, checked with the registered key (never the offered one). */
 export function signatureValid(key: SshKeyRecord, blob: Buffer, signature: Buffer, hashAlgo: string | undefined): boolean {
-  const parsed = utils.parseKey(`${key.algo} ${key.publicKey}`);
+  const parsed = ssh2.utils.parseKey(`${key.algo} ${key.publicKey}`);
   return !(parsed instanceof Error) && parsed.verify(blob, signature, hashAlgo) === true;
 }
