@@ -125,7 +125,7 @@ describe("mesh-term, the CLI", () => {
     expect(await plain.exited).toBe(0);
   });
 
-  it("completes names and exits with Tab, and suggests the nearest command", async () => {
+  it("completes names and exits with Tab, suggests the nearest command, and refuses what cannot be done in words", async () => {
     await registerUser(server.url, "tabber");
     const lobby = await bob.client.join("lobby");
     const run = await signedIn("tabber");
@@ -140,6 +140,18 @@ describe("mesh-term, the CLI", () => {
     from = run.mark();
     run.type("lok\r");
     await run.waitFor("Unknown command 'lok'. Did you mean 'look'?", { from });
+    from = run.mark();
+    run.type("go west\r");
+    await run.waitFor("There is no exit west. Exits: north.", { from });
+    run.type("tell nobody-at-all hello\r");
+    await run.waitFor("Nobody called 'nobody-at-all' is here.", { from });
+    // A 20,000-character line typed into the editor: refused in a sentence, not sent, and the CLI
+    // still answers (100,000 characters go through the pipe test below; node's readline echoes a
+    // paste key by key, which makes a 100,000-key paste into a pty very slow).
+    run.type(`say ${"x".repeat(20_000)}\r`);
+    await run.waitFor("That is 20000 characters; a message holds at most 8000.", { from, timeoutMs: 30_000 });
+    run.type("look\r");
+    await run.waitFor(/Exits: north[\s\S]*You are/, { from });
     run.type("quit\r");
     expect(await run.exited).toBe(0);
     await lobby.leave();
@@ -182,11 +194,13 @@ describe("mesh-term, the CLI", () => {
       out += d;
     });
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    child.stdin.write(`${PASSWORD}\nsay piped in\n`);
+    child.stdin.write(`${PASSWORD}\nsay ${"y".repeat(100_000)}\nsay piped in\n`);
     await waitFor("bob hears the piped line", () => heard.find((m) => m.text === "piped in"));
+    expect(heard.some((m) => m.text.startsWith("yyy"))).toBe(false);
     child.stdin.end();
     expect(await exited).toBe(0);
     expect(out).not.toContain("\u001b"); // not a terminal: no colour
+    expect(out).toContain("That is 100000 characters; a message holds at most 8000.");
     expect(out).toContain("piper says: piped in");
     await lobby.leave();
   });

@@ -43,6 +43,11 @@ export class MudSession {
     this.narrator = new Narrator({ selfId: "", now: this.now });
   }
 
+  /** The room we stand in now (undefined between rooms). */
+  get roomId(): string | undefined {
+    return this.room?.roomId;
+  }
+
   get prompt(): string {
     return `${this.room?.roomId ?? "mesh"}> `;
   }
