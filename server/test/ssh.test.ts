@@ -155,6 +155,38 @@ describe("the SSH front door", () => {
     await watcher.leave();
   });
 
+  it("ends a signed-in connection without a shell when its session is revoked, and gives one connection six tries at most", async () => {
+    const { Client } = await import("ssh2");
+    const nia = await registerUser(server.url, "nia");
+    const idle = new Client();
+    const closed = new Promise<void>((resolve) => idle.on("close", () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      idle.on("ready", () => resolve()).on("error", reject);
+      idle.connect({ host: "127.0.0.1", port, username: "nia", password: PASSWORD });
+    });
+    server.services.db.sessions.revokeAllForUser(nia.participant.id);
+    await closed; // the door's sweep (every 100 ms in tests) hangs up
+
+    let tries = 0;
+    const guesser = new Client();
+    await new Promise<void>((resolve, reject) => {
+      guesser.on("ready", () => reject(new Error("a guess got in")));
+      guesser.on("error", () => {}).on("close", () => resolve());
+      guesser.connect({
+        host: "127.0.0.1",
+        port,
+        username: "nia",
+        authHandler: (_left, _partial, next) => {
+          tries++;
+          next({ type: "password", username: "nia", password: `guess ${tries}` }); // the server, not the client, stops this
+        },
+      });
+    });
+    expect(tries).toBeLessThanOrEqual(8); // six refused, the seventh ends it (the client asks once more as it goes)
+    const failed = server.services.db.audit.list({ limit: 200 }).filter((e) => e.action === "login.failed" && e.target === "nia");
+    expect(failed).toHaveLength(6);
+  });
+
   it("closes with one sentence for an account deleted mid-session", async () => {
     const fay = await registerUser(server.url, "fay");
     const shell = await arrive({ username: "fay", password: PASSWORD });

@@ -46,7 +46,13 @@ export class SshConnection {
     private readonly settings: ConnectionSettings,
     private readonly hooks: { signedIn(): void; closed(): void },
   ) {
-    client.on("authentication", (ctx) => void this.authenticate(ctx));
+    client.on("authentication", (ctx) => {
+      // A throw here (the database refusing a write) must refuse this try, not take the process down.
+      this.authenticate(ctx).catch((error: unknown) => {
+        services.log.error({ err: error, address }, "ssh: sign-in failed unexpectedly");
+        if (!this.closed) ctx.reject();
+      });
+    });
     client.on("ready", () => {
       hooks.signedIn();
       this.waiting = this.hangUpAfter(settings.idleMs);
@@ -66,10 +72,10 @@ export class SshConnection {
     return this.sid ? { sid: this.sid, userId: this.userId } : undefined;
   }
 
-  /** Say `why` to a running terminal, then hang up. */
+  /** Say `why` to a running terminal and hang up once its channel is closed (so the client gets its exit status); or hang up now. */
   end(why?: string): void {
-    this.terminal?.close(why);
-    this.client.end();
+    if (this.terminal) this.terminal.close(why);
+    else this.client.end();
   }
 
   private hangUpAfter(ms: number): ReturnType<typeof setTimeout> {
@@ -179,7 +185,10 @@ export class SshConnection {
         onFinish: () => this.hangUpAfter(HANG_UP_MS),
       });
       channel.once("close", () => this.client.end());
-      void this.terminal.start();
+      this.terminal.start().catch((error: unknown) => {
+        this.services.log.error({ err: error }, "ssh: the MUD failed to start");
+        this.terminal?.close("Something went wrong on the server; please try again.");
+      });
     });
   }
 

@@ -115,6 +115,9 @@ export class MudTerminal {
     this.queue = this.queue.then(async () => {
       try {
         if (!this.done) await this.session.handle(typed);
+      } catch {
+        // The session answers its own refusals; a throw is a bug, and the next line must still be read.
+        this.show("Something went wrong with that command.");
       } finally {
         this.pending--;
         if (!this.done) this.rl.prompt(true);
