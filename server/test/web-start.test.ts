@@ -139,7 +139,7 @@ describe("the start page", () => {
     expect(await card.locator(".room-name").textContent()).toBe("The Workshop");
     expect(await card.locator(".room-topic").textContent()).toBe("Where the bots get built");
     expect(await card.locator(".room-exits").textContent()).toBe("Exits: north → Lobby");
-    expect(await card.locator("a.client-link").getAttribute("href")).toBe("/3d#room=workshop");
+    expect(await card.locator("a.client-link").first().getAttribute("href")).toBe("/3d#room=workshop");
     const stored = await (await registerUser(server.url)).rest.room("workshop");
     expect(stored.exits).toEqual({ north: "lobby" });
 
