@@ -1,6 +1,6 @@
 import type { MeshRoom } from "@mesh/bots";
 import { type ChatPanel, type ClientSession, connectionBanner, createChatPanel, enterRoom, h, type RoomInfo, RoomUnavailable, showFatal } from "@mesh/client-kit";
-import { type ExitDirection, type MessageData, oppositeExit } from "@mesh/schema";
+import { emoteOf, type ExitDirection, type MessageData, oppositeExit } from "@mesh/schema";
 import type { MeshSceneHook } from "./hook.ts";
 import { Input } from "./input.ts";
 import { createLayout, type Layout } from "./layout.ts";
@@ -134,7 +134,8 @@ export class App {
     const from = this.model.slotOf(message.authorId);
     if (from === undefined) return;
     const now = performance.now();
-    this.bubbles.say(message.authorId, message.text, now);
+    const emote = emoteOf(message.text);
+    this.bubbles.say(message.authorId, emote === undefined ? message.text : `* ${emote}`, now);
     const { drawn } = this.model;
     for (let i = 0; i < this.model.count; i++) {
       const to = this.model.dense[i];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanLabel, mentionSpans, mentions, sanitizeText } from "./text.ts";
+import { cleanLabel, emoteOf, mentionSpans, mentions, sanitizeText } from "./text.ts";
 import { createRoomSchema, patchRoomSchema } from "./validate.ts";
 
 describe("sanitizeText", () => {
@@ -39,5 +39,13 @@ describe("mentions and where they stand", () => {
     const spans = mentionSpans(text);
     expect(spans.map((s) => text.slice(s.start, s.end))).toEqual(["@Ann", "@bob"]);
     expect(spans.map((s) => s.name)).toEqual(["Ann", "bob"]);
+  });
+});
+
+describe("emoteOf", () => {
+  it("reads '/me <action>' as an emote and anything else as speech", () => {
+    expect(emoteOf("/me waves")).toBe("waves");
+    expect(emoteOf("/me  dances slowly")).toBe(" dances slowly");
+    for (const text of ["/me", "/me ", "/me   ", "/meow", "hello /me waves", " /me waves"]) expect(emoteOf(text), text).toBeUndefined();
   });
 });

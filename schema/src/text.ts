@@ -71,3 +71,11 @@ export function mentionSpans(text: string): Array<{ start: number; end: number; 
   }
   return spans;
 }
+
+/**
+ * An emote's action ("/me waves" → "waves"), or undefined for ordinary text. Emotes are a text
+ * convention, not a message type: every client shows them as "* ann waves".
+ */
+export function emoteOf(text: string): string | undefined {
+  return text.startsWith("/me ") && text.slice(4).trim() !== "" ? text.slice(4) : undefined;
+}

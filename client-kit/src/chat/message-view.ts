@@ -1,5 +1,5 @@
 import { mentionsOf } from "@mesh/bots";
-import type { MessageData } from "@mesh/schema";
+import { emoteOf, type MessageData } from "@mesh/schema";
 import { h } from "../dom.ts";
 import { type AttachmentLoader, attachmentList } from "./attachments.ts";
 import { type ChatContext, mayChange } from "./context.ts";
@@ -59,7 +59,10 @@ export function messageView(message: MessageData, deps: MessageViewDeps): HTMLEl
     element.append(h("div", { class: "msg-text gone" }, "message deleted"));
     return element;
   }
-  element.append(messageText(message.text, ctx.me.name));
+  const emote = emoteOf(message.text);
+  const text = messageText(emote === undefined ? message.text : `* ${message.authorName} ${emote}`, ctx.me.name);
+  if (emote !== undefined) text.classList.add("emote");
+  element.append(text);
   const files = attachmentList(message.attachments, deps.loader, deps.onError);
   if (files) element.append(files);
   const canReact = ctx.can("add_reactions");

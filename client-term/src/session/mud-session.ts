@@ -348,7 +348,8 @@ export class MudSession {
   }
 
   private failure(error: unknown, doing: string): SessionEnd {
-    if (error instanceof MeshJoinError && error.unauthorized) return { reason: "Your sign-in was refused (expired or revoked); sign in again.", why: "signed-out" };
+    // 525 is both a refused token and a role that may not view rooms: the server's words tell which.
+    if (error instanceof MeshJoinError && error.unauthorized && /token/i.test(error.message)) return { reason: "Your sign-in was refused (expired or revoked); sign in again.", why: "signed-out" };
     if (error instanceof MeshRestError && error.status === 401) return { reason: "Your sign-in was refused (expired or revoked); sign in again.", why: "signed-out" };
     if (error instanceof MeshRestError && error.code === "network") return { reason: `Cannot reach the server at ${this.options.url}.`, why: "lost" };
     if (error instanceof MeshJoinError && error.code === 0) return { reason: `Cannot reach the server at ${this.options.url}.`, why: "lost" };
