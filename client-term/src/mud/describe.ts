@@ -1,4 +1,4 @@
-import { EXIT_DIRECTIONS, type MessageData, mentions } from "@mesh/schema";
+import { EXIT_DIRECTIONS, emoteOf, type MessageData, mentions } from "@mesh/schema";
 import { type Line, line, type Span, span } from "./text.ts";
 import type { PersonView, RoomView, WorldView } from "./world.ts";
 
@@ -106,27 +106,30 @@ export function messageLines(message: MessageData, n: number, reader: Reader): L
   const { selfId, selfName } = reader;
   const who = nameSpan({ id: message.authorId, name: message.authorName, kind: "" }, selfId);
   const tag = span(`[${n}] `, "dim");
-  const mentioned = message.authorId !== selfId && mentions(message.text).includes(selfName.toLowerCase());
+  const mentioned = message.authorId !== selfId && !message.deleted && mentions(message.text).includes(selfName.toLowerCase());
   const text = message.deleted ? "(deleted)" : message.text;
   const emote = !message.deleted && emoteText(text);
-  const [first, ...rest] = (emote === false ? text : emote).split("\n");
+  const [first, ...rest] = (emote === false ? text : emote).split(/\r?\n/);
   const body = span(first ?? "", mentioned ? "mention" : emote !== false ? "emote" : "speech");
   let head: Line;
-  if (emote !== false) head = [tag, span("* ", "emote"), who, span(" ", "emote"), body];
-  else if (message.to) {
+  if (emote !== false) {
+    head = [tag, span("* ", "emote"), who, span(" ", "emote"), body];
+    // A DM emote must not pass for one the whole room saw.
+    if (message.to) head.push(span(message.authorId === selfId ? ` (to ${reader.nameOf(message.to)})` : " (to you)", "direct"));
+  } else if (message.to) {
     head =
       message.authorId === selfId
         ? [tag, span("You tell ", "direct"), span(reader.nameOf(message.to), "direct"), { text: ": " }, body]
         : [tag, who, span(" tells you: ", "direct"), body];
   } else head = [tag, who, { text: message.threadId ? " replies: " : " says: " }, body];
-  if (message.editedTs) head.push(span(" (edited)", "dim"));
+  if (message.editedTs && !message.deleted) head.push(span(" (edited)", "dim"));
   const lines = [head, ...rest.map((more) => line("    ", span(more, mentioned ? "mention" : "speech")))];
   const reactions = Object.entries(message.reactions ?? {}).filter(([, by]) => by.length > 0);
   if (reactions.length > 0) lines.push(line("    ", span(reactions.map(([emoji, by]) => `${emoji} ${by.length}`).join("  "), "dim")));
   return lines;
 }
 
-/** The action of an emote ("/me waves" → "waves"), or false for ordinary speech. */
+/** The action of an emote ("/me waves" → "waves"), or false for ordinary speech: the schema's one rule, as every client shows it. */
 export function emoteText(text: string): string | false {
-  return text.startsWith("/me ") && text.length > 4 ? text.slice(4) : false;
+  return emoteOf(text) ?? false;
 }

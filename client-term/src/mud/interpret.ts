@@ -1,4 +1,4 @@
-import { EXIT_DIRECTIONS, type ExitDirection, MAX_TEXT_LENGTH, type OrderPayload } from "@mesh/schema";
+import { EXIT_DIRECTIONS, type ExitDirection, emoji as emojiSchema, MAX_TEXT_LENGTH, type OrderPayload, roomIdSchema } from "@mesh/schema";
 import { distance as editDistance } from "fastest-levenshtein";
 import { describeRoom } from "./describe.ts";
 import { type Line, line, span } from "./text.ts";
@@ -20,6 +20,7 @@ interface Command {
 
 const SHORT_EXITS: Record<string, ExitDirection> = { n: "north", s: "south", e: "east", w: "west", u: "up", d: "down" };
 const ORDER_KINDS = ["move", "follow", "stop", "say", "task"] as const;
+const ORDER_WHOM = "Order whom? order <bot> move <x> <z> | follow <name> | stop | say <text> | task <text>";
 /** How far an echoed unknown word may run before it is cut (a 100,000-character line stays one line). */
 const ECHO_LIMIT = 40;
 export const DEFAULT_HISTORY = 10;
@@ -28,6 +29,15 @@ export const MAX_HISTORY = 100;
 const done = (...lines: Line[]): Outcome => ({ lines, actions: [] });
 const act = (...actions: Action[]): Outcome => ({ lines: [], actions });
 const problem = (text: string): Outcome => done(line(span(text, "error")));
+/** A word as echoed back: cut at ECHO_LIMIT code points (never inside a surrogate pair). */
+const clip = (word: string): string => {
+  const head = Array.from(word.slice(0, ECHO_LIMIT * 2))
+    .slice(0, ECHO_LIMIT)
+    .join("");
+  return head.length < word.length ? `${head}…` : word;
+};
+/** "/me " before an emote's text counts toward the server's limit. */
+const EMOTE_PREFIX = "/me ";
 
 const COMMANDS: readonly Command[] = [
   { name: "look", aliases: ["l"], usage: "look", summary: "the room, its exits and who is here", run: (_a, world) => done(...describeRoom(world)) },
@@ -89,7 +99,7 @@ export function interpret(input: string, world: WorldView): Outcome {
   const args = space < 0 ? "" : text.slice(space + 1);
   const command = BY_NAME.get(word);
   if (command) return command.run(args, world, word);
-  const shown = word.length > ECHO_LIMIT ? `${word.slice(0, ECHO_LIMIT)}…` : word;
+  const shown = clip(word);
   const near = suggest(word);
   return problem(near ? `Unknown command '${shown}'. Did you mean '${near}'?` : `Unknown command '${shown}'. Type help for the list.`);
 }
@@ -101,7 +111,7 @@ export function suggest(word: string): string | undefined {
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of BY_NAME.keys()) {
     if (candidate.length < 2) continue;
-    const d = candidate.startsWith(word) ? 0.5 : editDistance(word, candidate);
+    const d = candidate.startsWith(word) ? 0.5 : swapsOnce(word, candidate) ? 1 : editDistance(word, candidate);
     if (d < bestDistance) {
       bestDistance = d;
       best = BY_NAME.get(candidate)?.name;
@@ -110,12 +120,19 @@ export function suggest(word: string): string | undefined {
   return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+/** Whether two words differ by one swap of neighbouring letters ("sya" for "say"): one typo, not two. */
+function swapsOnce(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let at = 0;
+  while (at < a.length && a[at] === b[at]) at++;
+  return at + 1 < a.length && a[at] === b[at + 1] && a[at + 1] === b[at] && a.slice(at + 2) === b.slice(at + 2);
+}
+
 function go(where: string, world: WorldView): Outcome {
   if (!world.room) return problem("You are not in a room yet.");
   if (where === "") return problem("Go where? Exits are listed by look.");
   const direction = SHORT_EXITS[where] ?? EXIT_DIRECTIONS.find((d) => d === where);
-  const shown = where.length > ECHO_LIMIT ? `${where.slice(0, ECHO_LIMIT)}…` : where;
-  if (!direction) return problem(`'${shown}' is not a direction: north, south, east, west, up or down.`);
+  if (!direction) return problem(`'${clip(where)}' is not a direction: north, south, east, west, up or down.`);
   const roomId = world.room.exits[direction];
   if (!roomId) {
     const exits = EXIT_DIRECTIONS.filter((d) => world.room?.exits[d]);
@@ -125,16 +142,16 @@ function go(where: string, world: WorldView): Outcome {
 }
 
 /** Text as the server will take it, or (as an Outcome) why not. */
-function speech(text: string, what: string): string | Outcome {
-  const why = speechProblem(text, what);
+function speech(text: string, what: string, max = MAX_TEXT_LENGTH): string | Outcome {
+  const why = speechProblem(text, what, max);
   return why === undefined ? text.trim() : problem(why);
 }
 
-function speechProblem(text: string, what: string): string | undefined {
+function speechProblem(text: string, what: string, max = MAX_TEXT_LENGTH): string | undefined {
   const trimmed = text.trim();
   if (trimmed === "") return `${what} what?`;
   const length = [...trimmed].length;
-  if (length > MAX_TEXT_LENGTH) return `That is ${length} characters; a message holds at most ${MAX_TEXT_LENGTH}.`;
+  if (length > max) return `That is ${length} characters; ${max === MAX_TEXT_LENGTH ? "a message" : "this"} holds at most ${max}.`;
   return undefined;
 }
 
@@ -144,8 +161,8 @@ function say(args: string): Outcome {
 }
 
 function emote(args: string): Outcome {
-  const text = speech(args, "Emote");
-  return typeof text === "string" ? act({ kind: "say", text: `/me ${text}` }) : text;
+  const text = speech(args, "Emote", MAX_TEXT_LENGTH - EMOTE_PREFIX.length);
+  return typeof text === "string" ? act({ kind: "say", text: `${EMOTE_PREFIX}${text}` }) : text;
 }
 
 /** The first word and the rest. */
@@ -158,7 +175,7 @@ function split(args: string): [string, string] {
 /** Someone in the room by name: exact (any case) first, then a unique prefix. */
 export function findPerson(name: string, world: WorldView): PersonView | string {
   const wanted = name.replace(/^@/, "").toLowerCase();
-  const shown = wanted.length > ECHO_LIMIT ? `${wanted.slice(0, ECHO_LIMIT)}…` : wanted;
+  const shown = clip(wanted);
   if (wanted === "") return "Whom?";
   const exact = world.people.find((p) => p.name.toLowerCase() === wanted);
   if (exact) return exact;
@@ -179,8 +196,9 @@ function tell(args: string, world: WorldView): Outcome {
 }
 
 function numbered(word: string, world: WorldView) {
-  const n = Number(word.replace(/^\[|\]$/g, ""));
-  if (!Number.isInteger(n) || n <= 0) return "Which message? Use the number in [brackets] before it.";
+  const digits = /^\[?(\d{1,15})\]?$/.exec(word)?.[1];
+  const n = Number(digits);
+  if (digits === undefined || n <= 0) return "Which message? Use the number in [brackets] before it.";
   return world.numbered(n) ?? `There is no message [${n}] here; history shows the numbers.`;
 }
 
@@ -199,6 +217,7 @@ function react(args: string, world: WorldView): Outcome {
   if (typeof message === "string") return problem(message);
   const emoji = rest.trim();
   if (emoji === "" || /\s/.test(emoji)) return problem("React with what? react <n> <emoji>, e.g. react 3 👍");
+  if (!emojiSchema.safeParse(emoji).success) return problem("That is not one emoji; react <n> <emoji>, e.g. react 3 👍");
   return act({ kind: "react", message, emoji });
 }
 
@@ -215,15 +234,19 @@ function walk(args: string, world: WorldView): Outcome {
   if (words[0]?.toLowerCase() === "to") words.shift();
   if (words.length === 0) return problem("Walk to whom, or where? walk to <name> or walk to <x> <z>");
   const at = point(words);
-  const { width, depth } = world.room;
   if (at) {
-    if (at.x < 0 || at.x > width || at.z < 0 || at.z > depth) return problem(`That is outside the room: x from 0 to ${width}, z from 0 to ${depth}.`);
-    return act({ kind: "walk", x: at.x, z: at.z });
+    const outside = outsideProblem(at, world.room);
+    return outside ? problem(outside) : act({ kind: "walk", x: at.x, z: at.z });
   }
   const person = findPerson(words.join(" "), world);
   if (typeof person === "string") return problem(person);
   if (person.id === world.selfId) return problem("You are already there.");
   return act({ kind: "walk", ...beside(person, world), toward: person.name });
+}
+
+function outsideProblem(at: { x: number; z: number }, room: { width: number; depth: number }): string | undefined {
+  const { width, depth } = room;
+  return at.x < 0 || at.x > width || at.z < 0 || at.z > depth ? `That is outside the room: x from 0 to ${width}, z from 0 to ${depth}.` : undefined;
 }
 
 /** A point a step from someone, on your side of them, inside the room. */
@@ -238,9 +261,9 @@ function beside(person: PersonView, world: WorldView): { x: number; z: number } 
 }
 
 function join(args: string): Outcome {
-  const roomId = args.trim();
+  const roomId = args.trim().toLowerCase();
   if (roomId === "") return problem("Join which room? rooms lists them.");
-  if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(roomId)) return problem("That is not a room id; rooms lists them.");
+  if (!roomIdSchema.safeParse(roomId).success) return problem("That is not a room id; rooms lists them.");
   return act({ kind: "join", roomId });
 }
 
@@ -253,8 +276,11 @@ function history(args: string): Outcome {
 }
 
 function order(args: string, world: WorldView): Outcome {
-  const [who, rest] = split(args);
-  if (who === "") return problem("Order whom? order <bot> move <x> <z> | follow <name> | stop | say <text> | task <text>");
+  // "a,b", "a, b" and "a , b" all name two bots; what follows the list is left as typed.
+  const list = /^\s*([^\s,]*(?:\s*,\s*[^\s,]*)*)\s*([\s\S]*)$/.exec(args);
+  const who = (list?.[1] ?? "").replace(/\s+/g, "");
+  const rest = list?.[2] ?? "";
+  if (who === "") return problem(ORDER_WHOM);
   const agents: PersonView[] = [];
   if (who.toLowerCase() === "all") {
     agents.push(...world.people.filter((p) => p.kind === "bot" && world.mayCommand(p)));
@@ -267,10 +293,13 @@ function order(args: string, world: WorldView): Outcome {
       if (!world.mayCommand(bot)) return problem(`${bot.name} is not yours to command.`);
       if (!agents.includes(bot)) agents.push(bot);
     }
+    if (agents.length === 0) return problem(ORDER_WHOM);
   }
   const [kind, more] = split(rest);
   const payload = orderPayload(kind.toLowerCase(), more, world);
   if (typeof payload === "string") return problem(payload);
+  const selfFollower = payload.kind === "follow" ? agents.find((a) => a.id === payload.targetId) : undefined;
+  if (selfFollower) return problem(`${selfFollower.name} cannot follow itself.`);
   return act({ kind: "order", agents, order: payload });
 }
 
@@ -280,12 +309,13 @@ function orderPayload(kind: string, more: string, world: WorldView): OrderPayloa
       const words = more.trim().split(/\s+/).filter(Boolean);
       if (words[0]?.toLowerCase() === "to") words.shift();
       const at = point(words);
-      if (at) return { kind: "move_to", ...at };
+      if (at) return (world.room && outsideProblem(at, world.room)) || { kind: "move_to", ...at };
       if (words.length === 0) return "Move where? move <x> <z> or move to <name>";
       const person = findPerson(words.join(" "), world);
       return typeof person === "string" ? person : { kind: "move_to", x: person.x, z: person.z };
     }
     case "follow": {
+      if (more.trim() === "") return "Follow whom? order <bot> follow <name>";
       const person = findPerson(more.trim(), world);
       return typeof person === "string" ? person : { kind: "follow", targetId: person.id };
     }
@@ -306,7 +336,7 @@ function help(args: string): Outcome {
     const command = BY_NAME.get(word);
     if (!command) {
       const near = suggest(word);
-      return problem(`No command '${word.slice(0, ECHO_LIMIT)}'.${near ? ` Did you mean '${near}'?` : ""}`);
+      return problem(`No command '${clip(word)}'.${near ? ` Did you mean '${near}'?` : ""}`);
     }
     const lines = [line(span(command.usage, "exit")), line(`  ${command.summary}`)];
     if (command.aliases.length > 0) lines.push(line(span(`  also: ${command.aliases.join(" ")}`, "dim")));
@@ -329,7 +359,7 @@ export function complete(input: string, world: WorldView): [string[], string] {
   const words = input.replace(/^\s+/, "").split(/\s+/);
   const last = words[words.length - 1] ?? "";
   const lower = last.toLowerCase();
-  const pick = (options: readonly string[]) => [[...new Set(options.filter((o) => o.toLowerCase().startsWith(lower)))].sort(), last] as [string[], string];
+  const pick = (options: readonly string[]) => [byLetters(options.filter((o) => o.toLowerCase().startsWith(lower))), last] as [string[], string];
   if (words.length <= 1) return pick(COMMAND_WORDS);
   const first = (words[0] ?? "").toLowerCase();
   const names = world.people.filter((p) => p.id !== world.selfId).map((p) => p.name);
@@ -338,7 +368,8 @@ export function complete(input: string, world: WorldView): [string[], string] {
   const command = BY_NAME.get(first)?.name;
   switch (command) {
     case "go":
-      return position === 1 ? pick(exits) : [[], last];
+      // Only after go itself: "n " is already a whole command.
+      return position === 1 && first === "go" ? pick(exits) : [[], last];
     case "tell":
       return position === 1 ? pick(names) : [[], last];
     case "walk":
@@ -347,7 +378,13 @@ export function complete(input: string, world: WorldView): [string[], string] {
       return position === 1 ? pick(COMMAND_WORDS) : [[], last];
     case "order": {
       const bots = world.people.filter((p) => p.kind === "bot" && world.mayCommand(p)).map((p) => p.name);
-      if (position === 1) return pick(["all", ...bots]);
+      if (position === 1) {
+        // After "Bot-1,": complete the next bot, keeping those already listed.
+        const comma = last.lastIndexOf(",");
+        if (comma < 0) return pick(["all", ...bots]);
+        const [listed, part] = [last.slice(0, comma + 1), last.slice(comma + 1).toLowerCase()];
+        return [byLetters(bots.filter((b) => b.toLowerCase().startsWith(part))).map((b) => listed + b), last];
+      }
       if (position === 2) return pick(ORDER_KINDS);
       const kind = words[2]?.toLowerCase();
       if (kind === "follow" && position === 3) return pick(names);
@@ -357,4 +394,12 @@ export function complete(input: string, world: WorldView): [string[], string] {
     default:
       return [[], last];
   }
+}
+
+/** Candidates once each, in alphabetical order whatever their case ("all" before "Bot-7"). */
+function byLetters(options: readonly string[]): string[] {
+  return [...new Set(options)].sort((a, b) => {
+    const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+    return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  });
 }

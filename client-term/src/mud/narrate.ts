@@ -49,6 +49,8 @@ export class Narrator {
   private movementSaid = 0;
   private heldArrivals: string[] = [];
   private heldDepartures: string[] = [];
+  /** When the oldest held name was held: its summary is due one window later. */
+  private heldSince = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: NarratorOptions) {
     this.windowMs = options.windowMs ?? 3000;
@@ -63,6 +65,7 @@ export class Narrator {
     this.tracks.clear();
     this.heldArrivals = [];
     this.heldDepartures = [];
+    this.heldSince = Number.POSITIVE_INFINITY;
     for (const p of people) this.tracks.set(p.id, { x: p.x, z: p.z, movedAt: Number.NEGATIVE_INFINITY, moving: false, saidAt: Number.NEGATIVE_INFINITY });
   }
 
@@ -75,7 +78,7 @@ export class Narrator {
     this.tracks.set(person.id, { x: person.x, z: person.z, movedAt: Number.NEGATIVE_INFINITY, moving: false, saidAt: this.options.now() });
     if (person.id === this.options.selfId) return [];
     if (!this.spendPresence()) {
-      this.heldArrivals.push(person.name);
+      this.hold(this.heldArrivals, person.name);
       return [];
     }
     return [line(nameSpan(person, this.options.selfId), person.kind === "bot" ? span(" (bot)", "dim") : "", span(" arrives.", "notice"))];
@@ -85,7 +88,7 @@ export class Narrator {
     this.tracks.delete(person.id);
     if (person.id === this.options.selfId) return [];
     if (!this.spendPresence()) {
-      this.heldDepartures.push(person.name);
+      this.hold(this.heldDepartures, person.name);
       return [];
     }
     return [line(nameSpan(person, this.options.selfId), span(" leaves.", "notice"))];
@@ -124,14 +127,21 @@ export class Narrator {
 
   /** Summaries of what the budgets held back, once their window has passed. */
   flush(): Line[] {
-    this.roll();
-    if (this.presenceSaid >= this.presenceBudget) return [];
+    // Due a window after the first was held, however busy the room still is (a steady stream of
+    // arrivals that spends each new window's budget must not hold the summary back for ever).
+    if (this.options.now() - this.heldSince < this.windowMs) return [];
+    this.heldSince = Number.POSITIVE_INFINITY;
     const lines: Line[] = [];
     if (this.heldArrivals.length > 0) lines.push(summary(this.heldArrivals, "arrived"));
     if (this.heldDepartures.length > 0) lines.push(summary(this.heldDepartures, "left"));
     this.heldArrivals = [];
     this.heldDepartures = [];
     return lines;
+  }
+
+  private hold(names: string[], name: string): void {
+    if (this.heldArrivals.length + this.heldDepartures.length === 0) this.heldSince = this.options.now();
+    names.push(name);
   }
 
   private setsOff(person: PersonView, me: PersonView): Line | undefined {
