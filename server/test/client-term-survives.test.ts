@@ -55,7 +55,7 @@ describe("mesh-term when the server goes away", () => {
     from = run.mark();
     await killProcess(second);
     await run.waitFor("The connection dropped; reconnecting…", { from });
-    expect(await run.exited).toBe(4);
+    expect(await run.exited, run.text().slice(-600)).toBe(4);
     expect(run.text().slice(-400)).toMatch(/Cannot reach the server at http:\/\/127\.0\.0\.1:\d+\./);
   });
 });

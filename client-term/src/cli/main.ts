@@ -98,7 +98,21 @@ async function signIn(opts: CliOptions, lines: AsyncIterator<string> | undefined
   }
 }
 
+/**
+ * The Colyseus client announces each reconnection attempt with console.info, which would land in
+ * the middle of the user's screen; the session says "reconnecting…" itself. Kept for debugging
+ * with MESH_TERM_DEBUG=1 (on standard error).
+ */
+function quietLibraries(): void {
+  const toStderr = (...args: unknown[]) => process.stderr.write(`${args.map(String).join(" ")}\n`);
+  const debug = Boolean(process.env.MESH_TERM_DEBUG);
+  console.info = debug ? toStderr : () => {};
+  console.log = debug ? toStderr : () => {};
+  console.debug = debug ? toStderr : () => {};
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietLibraries();
   const opts = options(argv);
   if (opts === "help") {
     stdout.write(`${HELP}\n`);

@@ -352,7 +352,8 @@ export class MudSession {
     if (error instanceof MeshJoinError && error.unauthorized && /token/i.test(error.message)) return { reason: "Your sign-in was refused (expired or revoked); sign in again.", why: "signed-out" };
     if (error instanceof MeshRestError && error.status === 401) return { reason: "Your sign-in was refused (expired or revoked); sign in again.", why: "signed-out" };
     if (error instanceof MeshRestError && error.code === "network") return { reason: `Cannot reach the server at ${this.options.url}.`, why: "lost" };
-    if (error instanceof MeshJoinError && error.code === 0) return { reason: `Cannot reach the server at ${this.options.url}.`, why: "lost" };
+    // Matchmaking answers refusals with an HTTP status; anything else means no answer at all.
+    if (error instanceof MeshJoinError && !(error.code >= 400 && error.code < 600)) return { reason: `Cannot reach the server at ${this.options.url}.`, why: "lost" };
     return { reason: `Could not ${doing}: ${errorText(error)}`, why: "refused" };
   }
 
