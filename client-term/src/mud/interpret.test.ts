@@ -597,3 +597,25 @@ describe("complete", () => {
     expect(complete("order bot-7 say hel", w)).toEqual([[], "hel"]);
   });
 });
+
+describe("names and crowds", () => {
+  it("never takes a prefix to mean yourself", () => {
+    const anna = person("u-anna", "Annabel", 3, 3);
+    const w = world({ people: [...people, anna] });
+    // "ann" is exactly you: talking to yourself is refused, not matched to Annabel by prefix.
+    expect(refusal("tell ann hi", w)).toMatch(/^Talking to yourself\?/);
+  });
+
+  it("picks the one other person a prefix fits, leaving yourself out", () => {
+    const anna = person("u-anna", "Annabel", 3, 3);
+    const w = world({ people: [...people, anna] });
+    const action = only("tell an hi", w);
+    expect(action).toMatchObject({ kind: "tell", to: { id: "u-anna" }, text: "hi" });
+  });
+
+  it("orders at most 500 bots at once with all", () => {
+    const bots = Array.from({ length: 650 }, (_, i) => person(`b-x${i}`, `Drone-${i}`, 1, 1, { kind: "bot", ownerId: SELF }));
+    const action = only("order all stop", world({ people: [...people, ...bots] }));
+    expect(action?.kind === "order" && action.agents.length).toBe(500);
+  });
+});

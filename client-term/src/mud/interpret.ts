@@ -1,4 +1,4 @@
-import { EXIT_DIRECTIONS, type ExitDirection, emoji as emojiSchema, MAX_TEXT_LENGTH, type OrderPayload, roomIdSchema } from "@mesh/schema";
+import { EXIT_DIRECTIONS, type ExitDirection, emoji as emojiSchema, MAX_AGENTS_PER_COMMAND, MAX_TEXT_LENGTH, type OrderPayload, roomIdSchema } from "@mesh/schema";
 import { distance as editDistance } from "fastest-levenshtein";
 import { describeRoom } from "./describe.ts";
 import { type Line, line, span } from "./text.ts";
@@ -179,7 +179,8 @@ export function findPerson(name: string, world: WorldView): PersonView | string 
   if (wanted === "") return "Whom?";
   const exact = world.people.find((p) => p.name.toLowerCase() === wanted);
   if (exact) return exact;
-  const matches = world.people.filter((p) => p.name.toLowerCase().startsWith(wanted));
+  // A prefix never means yourself: "tell a" by Ann is about someone else whose name starts with a.
+  const matches = world.people.filter((p) => p.id !== world.selfId && p.name.toLowerCase().startsWith(wanted));
   if (matches.length === 1) return matches[0] as PersonView;
   if (matches.length > 1) return `'${shown}' could be ${matches.map((p) => p.name).join(", ")}.`;
   return `Nobody called '${shown}' is here.`;
@@ -283,7 +284,7 @@ function order(args: string, world: WorldView): Outcome {
   if (who === "") return problem(ORDER_WHOM);
   const agents: PersonView[] = [];
   if (who.toLowerCase() === "all") {
-    agents.push(...world.people.filter((p) => p.kind === "bot" && world.mayCommand(p)));
+    agents.push(...world.people.filter((p) => p.kind === "bot" && world.mayCommand(p)).slice(0, MAX_AGENTS_PER_COMMAND));
     if (agents.length === 0) return problem("None of your bots is in this room.");
   } else {
     for (const name of who.split(",").filter(Boolean)) {
