@@ -4,7 +4,7 @@ import { emoteOf, type ExitDirection, type MessageData, oppositeExit } from "@me
 import type { MeshSceneHook } from "./hook.ts";
 import { Input } from "./input.ts";
 import { createLayout, type Layout } from "./layout.ts";
-import { AvatarModel } from "./model/avatars.ts";
+import { AvatarModel } from "@mesh/client-kit";
 import { BubbleBoard } from "./model/bubbles.ts";
 import { Freshness } from "./model/freshness.ts";
 import { ExitTrigger } from "./model/exit-trigger.ts";

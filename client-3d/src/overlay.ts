@@ -1,8 +1,8 @@
 import { h, type RoomInfo } from "@mesh/client-kit";
-import type { AvatarModel } from "./model/avatars.ts";
+import type { AvatarModel } from "@mesh/client-kit";
 import { type BubbleBox, stackBubbles } from "./model/bubble-stack.ts";
 import { type Bubble, BubbleBoard } from "./model/bubbles.ts";
-import { exitViews } from "./model/exits.ts";
+import { exitViews } from "@mesh/client-kit";
 import type { Renderer } from "./renderer.ts";
 
 /** Heights (world units): a name tag above an avatar's feet; a doorway label inside its arch (above it would leave the view first). */

@@ -1,6 +1,6 @@
 import type { RoomInfo } from "@mesh/client-kit";
-import type { AvatarModel } from "../model/avatars.ts";
-import { DOOR_GAP, exitViews, wallSpans } from "../model/exits.ts";
+import type { AvatarModel } from "@mesh/client-kit";
+import { DOOR_GAP, exitViews, wallSpans } from "@mesh/client-kit";
 import { MAX_PULSES, type PulseRing } from "../model/pulses.ts";
 import type { Renderer } from "../renderer.ts";
 

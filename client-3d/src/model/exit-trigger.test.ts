@@ -1,7 +1,7 @@
 import { entrancePoint } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
 import { ExitTrigger } from "./exit-trigger.ts";
-import { wallSpans } from "./exits.ts";
+import { wallSpans } from "@mesh/client-kit";
 
 describe("ExitTrigger", () => {
   const exits = { north: "hall", south: "yard" };

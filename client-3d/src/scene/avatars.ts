@@ -8,7 +8,7 @@ import { CreateTorus } from "@babylonjs/core/Meshes/Builders/torusBuilder";
 import { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { GlowLayer } from "@babylonjs/core/Layers/glowLayer";
 import type { Scene } from "@babylonjs/core/scene";
-import type { AvatarModel } from "../model/avatars.ts";
+import type { AvatarModel } from "@mesh/client-kit";
 import { InstancedMesh } from "./instances.ts";
 import { PALETTE } from "./materials.ts";
 

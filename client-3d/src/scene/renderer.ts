@@ -1,7 +1,7 @@
 import "@babylonjs/core/Culling/ray";
 import type { TransformNode } from "@babylonjs/core/Meshes/transformNode";
 import type { RoomInfo } from "@mesh/client-kit";
-import type { AvatarModel } from "../model/avatars.ts";
+import type { AvatarModel } from "@mesh/client-kit";
 import type { PulseRing } from "../model/pulses.ts";
 import type { Renderer } from "../renderer.ts";
 import { AvatarMeshes } from "./avatars.ts";

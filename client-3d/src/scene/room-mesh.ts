@@ -9,7 +9,7 @@ import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import { TransformNode } from "@babylonjs/core/Meshes/transformNode";
 import type { Scene } from "@babylonjs/core/scene";
 import type { RoomInfo } from "@mesh/client-kit";
-import { DOOR_GAP, exitViews, wallSpans } from "../model/exits.ts";
+import { DOOR_GAP, exitViews, wallSpans } from "@mesh/client-kit";
 import { glowMaterial, PALETTE } from "./materials.ts";
 
 const WALL_HEIGHT = 1.1;

@@ -1,6 +1,6 @@
 import type { Participant } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
-import { AvatarModel } from "./avatars.ts";
+import { AvatarModel } from "@mesh/client-kit";
 import { BubbleBoard } from "./bubbles.ts";
 
 const person = (id: string, x = 0, z = 0, extra: Partial<Participant> = {}) =>
