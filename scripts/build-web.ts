@@ -11,12 +11,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(ROOT, "dist", "web");
 const STAMP = path.join(OUT, ".sources");
 /** Everything a page is built from: the clients, the SDK and the contract they import, the build's own config. */
-const SOURCES = ["client-kit", "client-3d", "client-term", "bots/src", "schema/src"];
+const SOURCES = ["client-kit", "client-3d", "client-term", "client-rts", "bots/src", "schema/src"];
 const FILES = ["vite.config.ts", "web-pages.json", "package-lock.json"];
 
 const HELP = `Usage: node --import tsx scripts/build-web.ts [--force] [--check]
 
-Builds the web clients (start page, status page, 3D client, terminal) into dist/web with Vite.
+Builds the web clients (start page, status page, 3D client, terminal, RTS view) into dist/web with Vite.
 Without options it builds only when the sources changed since the last build.
 
   --force   build even when dist/web is current
