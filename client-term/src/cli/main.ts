@@ -6,7 +6,7 @@ import { stdin, stdout } from "node:process";
 import { createInterface, type Interface } from "node:readline";
 import { parseArgs } from "node:util";
 import { MeshRest, MeshRestError } from "@mesh/bots";
-import { type Line, MudSession, renderLine, type SessionEnd } from "../index.ts";
+import { inert, type Line, MudSession, renderLine, type SessionEnd } from "../index.ts";
 import { readSecret } from "./secret.ts";
 
 export const HELP = `Usage: mesh-term [options]
@@ -129,7 +129,8 @@ export async function main(argv: string[]): Promise<number> {
   let pipedLines = piped?.[Symbol.asyncIterator]();
   const token = await signIn(opts, pipedLines);
   if (typeof token !== "string") {
-    process.stderr.write(`mesh-term: ${token.reason}\n`);
+    // The reason may carry the server's own words: inert, like everything remote.
+    process.stderr.write(`mesh-term: ${inert(token.reason)}\n`);
     piped?.close();
     return EXIT[token.why];
   }
@@ -163,7 +164,7 @@ export async function main(argv: string[]): Promise<number> {
     print: show,
     onPrompt: (prompt) => rl?.setPrompt(prompt),
     onEnd: (end) => {
-      if (end.why !== "quit") process.stderr.write(`mesh-term: ${end.reason}\n`);
+      if (end.why !== "quit") process.stderr.write(`mesh-term: ${inert(end.reason)}\n`);
       finished(EXIT[end.why]);
     },
   });

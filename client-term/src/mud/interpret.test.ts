@@ -173,6 +173,12 @@ describe("go", () => {
     expect(refusal("s", world({ room: { ...lobby, exits: {} } }))).toBe("There is no exit south. This room has no exits.");
   });
 
+  it("refuses an exit whose id is no room id (a hostile server's escape sequence would reach the prompt raw)", () => {
+    const hostile = world({ room: { ...lobby, exits: { north: "\u001b]0;owned\u0007", south: "UPPER" } } });
+    expect(refusal("n", hostile)).toBe("The exit north leads nowhere a room id can name.");
+    expect(refusal("go south", hostile)).toBe("The exit south leads nowhere a room id can name.");
+  });
+
   it("refuses no direction, a word that is not one, and going before there is a room", () => {
     expect(refusal("go")).toBe("Go where? Exits are listed by look.");
     expect(refusal("go nowhere")).toBe("'nowhere' is not a direction: north, south, east, west, up or down.");

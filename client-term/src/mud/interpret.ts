@@ -138,6 +138,9 @@ function go(where: string, world: WorldView): Outcome {
     const exits = EXIT_DIRECTIONS.filter((d) => world.room?.exits[d]);
     return problem(`There is no exit ${direction}.${exits.length > 0 ? ` Exits: ${exits.join(", ")}.` : " This room has no exits."}`);
   }
+  // The exit comes from the server: an id that is no room id (a hostile server's escape sequence)
+  // would be joined and then shown raw in the prompt, so it is refused like a typed one.
+  if (!roomIdSchema.safeParse(roomId).success) return problem(`The exit ${direction} leads nowhere a room id can name.`);
   return act({ kind: "go", direction, roomId });
 }
 

@@ -1,6 +1,6 @@
 import readline from "node:readline";
 import type { Duplex } from "node:stream";
-import { type Line, MudSession, renderLine, type SessionEnd } from "@mesh/client-term";
+import { inert, type Line, MudSession, renderLine, type SessionEnd } from "@mesh/client-term";
 import { MAX_TEXT_LENGTH } from "@mesh/schema";
 import { capLines } from "./line-cap.ts";
 
@@ -152,8 +152,8 @@ export class MudTerminal {
   }
 
   private ended(end: SessionEnd): void {
-    // quit has said its goodbye through print already.
-    if (end.why !== "quit") this.show(end.reason);
+    // quit has said its goodbye through print already; a reason may quote the server's words, so inert.
+    if (end.why !== "quit") this.show(inert(end.reason));
     this.finish(end.why === "quit" ? 0 : 1);
   }
 
