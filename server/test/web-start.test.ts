@@ -95,9 +95,9 @@ describe("the start page", () => {
     const bob = await registerUser(server.url, "bob");
     rooms.push(await bob.client.join("lobby"));
     await expect.poll(() => lobby.locator(".stat.online").textContent(), { timeout: 10_000 }).toBe("1 online");
-    // Who is here: bob, a human, in the lobby.
+    // Who is here: bob, a human, in the lobby, connected with the SDK (a join without the `client` option).
     const bobRow = page.locator(".person", { hasText: "bob" });
-    await expect.poll(() => bobRow.textContent(), { timeout: 10_000 }).toContain("in lobby");
+    await expect.poll(() => bobRow.textContent(), { timeout: 10_000 }).toContain("in lobby · via sdk");
     expect(await bobRow.locator(".badge").textContent()).toBe("human");
   });
 

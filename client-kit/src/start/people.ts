@@ -19,7 +19,7 @@ export function peopleList(): { element: HTMLElement; update(people: Participant
         .filter((p) => p.status !== "offline")
         .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.name.localeCompare(b.name));
       for (const person of present) {
-        const shown = JSON.stringify([person.name, person.kind, person.status, person.rooms, person.role]);
+        const shown = JSON.stringify([person.name, person.kind, person.status, person.rooms, person.role, person.clients]);
         let row = rows.get(person.id);
         if (!row || row.shown !== shown) {
           const element = h(
@@ -29,7 +29,7 @@ export function peopleList(): { element: HTMLElement; update(people: Participant
             h("span", { class: "person-name", dir: "auto" }, person.name),
             h("span", { class: `badge ${person.kind}` }, person.kind === "bot" ? "bot" : "human"),
             h("span", { class: "person-status" }, person.status),
-            h("span", { class: "person-rooms dim" }, person.rooms.length ? `in ${person.rooms.join(", ")}` : ""),
+            h("span", { class: "person-rooms dim" }, person.rooms.length ? `in ${person.rooms.join(", ")}${via(person.clients)}` : ""),
           );
           if (row) row.element.replaceWith(element);
           row = { element, shown };
@@ -45,4 +45,9 @@ export function peopleList(): { element: HTMLElement; update(people: Participant
       summary.textContent = `${present.length} here now${offline ? `, ${offline} offline` : ""}.`;
     },
   };
+}
+
+/** " · via 3d, term": how they are here (nothing for a bridge bot, which has no connection). */
+function via(clients: readonly string[] | undefined): string {
+  return clients && clients.length > 0 ? ` · via ${clients.join(", ")}` : "";
 }
