@@ -4,7 +4,7 @@ import { connect, type MeshRoom } from "@mesh/bots";
 import { entrancePoint } from "@mesh/schema";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, registerBot, registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
+import { type GuardedPage, guardedPage, launchChromium, registerBot, registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 
 const SHOTS = path.resolve("docs", "screenshots");
 const VIEWPORT = { width: 1280, height: 800 };
@@ -23,11 +23,7 @@ interface Hook {
 }
 type HookWindow = { meshScene: Hook };
 
-/** A page with its faults collected: uncaught errors, CSP violations, dialogs (none may happen). */
-interface Opened {
-  page: Page;
-  faults: string[];
-}
+type Opened = GuardedPage;
 
 /**
  * The 3D client in real Chromium against a real server: SDK clients move and talk, the page shows
@@ -51,16 +47,7 @@ describe("the 3D client in a real browser", () => {
   });
 
   async function open(user: TestUser, room = "lobby", using = browser, extra = ""): Promise<Opened> {
-    const page = await using.newPage({ viewport: VIEWPORT });
-    const faults: string[] = [];
-    page.on("pageerror", (error) => faults.push(`pageerror: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.text().includes("Content Security Policy")) faults.push(`csp: ${message.text()}`);
-    });
-    page.on("dialog", (dialog) => {
-      faults.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
+    const { page, faults } = await guardedPage(using, VIEWPORT);
     await page.goto(`${server.url}/3d#room=${room}&token=${user.token}${extra}`);
     await page.waitForFunction(() => (window as unknown as HookWindow).meshScene?.ready && (window as unknown as HookWindow).meshScene.frames > 2, undefined, {
       timeout: 30_000,

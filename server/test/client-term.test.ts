@@ -3,7 +3,7 @@ import path from "node:path";
 import type { MeshRoom } from "@mesh/bots";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
+import { type GuardedPage, guardedPage, launchChromium, registerUser, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
 
 const SHOTS = path.resolve("docs", "screenshots");
 const VIEWPORT = { width: 1100, height: 700 };
@@ -18,11 +18,7 @@ interface Hook {
 }
 type HookWindow = { meshTerm: Hook };
 
-interface Opened {
-  page: Page;
-  /** Uncaught errors, CSP violations and dialogs: none may happen. */
-  faults: string[];
-}
+type Opened = GuardedPage;
 
 /**
  * The /term page in real Chromium against a real server: it signs in through the front door,
@@ -46,16 +42,7 @@ describe("the terminal page in a real browser", () => {
   });
 
   async function open(user: TestUser, room = "lobby", viewport = VIEWPORT): Promise<Opened> {
-    const page = await browser.newPage({ viewport });
-    const faults: string[] = [];
-    page.on("pageerror", (error) => faults.push(`pageerror: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.text().includes("Content Security Policy")) faults.push(`csp: ${message.text()}`);
-    });
-    page.on("dialog", (dialog) => {
-      faults.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
+    const { page, faults } = await guardedPage(browser, viewport);
     // The address's token goes through client-kit's front door (signIn), which takes it out of the address.
     await page.goto(`${server.url}/term#room=${room}&token=${user.token}`);
     await waitInPage(page, "the terminal to be ready", () => (window as unknown as HookWindow).meshTerm?.ready === true, null, 30_000);

@@ -86,7 +86,6 @@ export async function ticksPass(room: MeshRoom, ticks: number): Promise<void> {
   await waitFor(`tick ${target}`, () => room.tick >= target, 5000 + ticks * 100);
 }
 
-/** Debian's Chromium, headless, with the flags a machine without outside network needs. */
 /** Debian's Chromium, headless; `args` adds flags (e.g. `--disable-3d-apis` to take WebGL away). */
 export async function launchChromium(args: string[] = []): Promise<import("playwright-core").Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -98,6 +97,30 @@ export async function launchChromium(args: string[] = []): Promise<import("playw
     executablePath,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", ...args],
   });
+}
+
+/** A page with its faults collected: uncaught errors, CSP violations and dialogs (none may happen in our pages). */
+export interface GuardedPage {
+  page: import("playwright-core").Page;
+  faults: string[];
+}
+
+/** A new page of `browser` that records every uncaught error, CSP violation and dialog in `faults` (dialogs dismissed). */
+export async function guardedPage(
+  browser: import("playwright-core").Browser,
+  viewport: { width: number; height: number },
+): Promise<GuardedPage> {
+  const page = await browser.newPage({ viewport });
+  const faults: string[] = [];
+  page.on("pageerror", (error) => faults.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) faults.push(`csp: ${message.text()}`);
+  });
+  page.on("dialog", (dialog) => {
+    faults.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { page, faults };
 }
 
 /** How many of `n` calls answered 2xx before the first 429; fails if one is refused otherwise, or none is limited. */

@@ -2,7 +2,10 @@ import type { MessageData } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
 import { bearing, compass, describePerson, messageLines, type Reader, whereIn } from "./describe.ts";
 import { type Line, plainText } from "./text.ts";
+import { testMessage } from "./test-world.ts";
 import type { PersonView, WorldView } from "./world.ts";
+
+const message = (extra: Partial<MessageData> = {}): MessageData => testMessage("m1", extra);
 
 const room = { width: 30, depth: 30 };
 
@@ -71,28 +74,6 @@ describe("describePerson", () => {
   });
 });
 
-function message(extra: Partial<MessageData> = {}): MessageData {
-  return {
-    id: "m1",
-    roomId: "lobby",
-    seq: 1,
-    authorId: "u-bob",
-    authorName: "Bob",
-    text: "hello",
-    threadId: "",
-    to: "",
-    ts: 1,
-    editedTs: 0,
-    deleted: false,
-    trust: "member" as MessageData["trust"],
-    nonce: "",
-    reactions: {},
-    attachments: [],
-    pinned: false,
-    locked: false,
-    ...extra,
-  };
-}
 
 const reader: Reader = { selfId: "u-ann", selfName: "Ann", nameOf: (id) => ({ "u-bob": "Bob", "u-carol": "Carol" })[id] ?? "someone" };
 const shown = (m: MessageData, n = 3) => messageLines(m, n, reader).map(plainText);

@@ -2,38 +2,14 @@ import { MAX_TEXT_LENGTH, type MessageData } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
 import { COMMAND_WORDS, complete, interpret, type Outcome, suggest } from "./interpret.ts";
 import { plainText, renderLine } from "./text.ts";
+import { testMessage as message, testPerson as person } from "./test-world.ts";
 import type { PersonView, RoomView, WorldView } from "./world.ts";
 
 // ---- a small world -------------------------------------------------------------------------
 
 const SELF = "u-ann";
 
-function person(id: string, name: string, x: number, z: number, extra: Partial<PersonView> = {}): PersonView {
-  return { id, name, kind: "human", x, z, heading: 0, moving: false, status: "online", typing: false, ownerId: "", ...extra };
-}
 
-function message(id: string, extra: Partial<MessageData> = {}): MessageData {
-  return {
-    id,
-    roomId: "lobby",
-    seq: 1,
-    authorId: "u-bob",
-    authorName: "Bob",
-    text: "hello",
-    threadId: "",
-    to: "",
-    ts: 1,
-    editedTs: 0,
-    deleted: false,
-    trust: "member" as MessageData["trust"],
-    nonce: "",
-    reactions: {},
-    attachments: [],
-    pinned: false,
-    locked: false,
-    ...extra,
-  };
-}
 
 const lobby: RoomView = {
   id: "lobby",

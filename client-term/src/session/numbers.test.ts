@@ -1,29 +1,8 @@
-import type { MessageData } from "@mesh/schema";
 import { describe, expect, it } from "vitest";
+import { testMessage } from "../mud/test-world.ts";
 import { MessageNumbers } from "./numbers.ts";
 
-function message(id: string, extra: Partial<MessageData> = {}): MessageData {
-  return {
-    id,
-    roomId: "lobby",
-    seq: 1,
-    authorId: "u-bob",
-    authorName: "Bob",
-    text: `text of ${id}`,
-    threadId: "",
-    to: "",
-    ts: 1,
-    editedTs: 0,
-    deleted: false,
-    trust: "member" as MessageData["trust"],
-    nonce: "",
-    reactions: {},
-    attachments: [],
-    pinned: false,
-    locked: false,
-    ...extra,
-  };
-}
+const message = (id: string, extra: Parameters<typeof testMessage>[1] = {}) => testMessage(id, { text: `text of ${id}`, ...extra });
 
 describe("MessageNumbers", () => {
   it("numbers messages from 1 in the order first seen", () => {
