@@ -1,8 +1,13 @@
 import type { MeshRoom } from "@mesh/bots";
-import type { ClientSession, RoomInfo } from "@mesh/client-kit";
+import { type ClientSession, createChatPanel, h, type RoomInfo } from "@mesh/client-kit";
 import type { Commander } from "../state/commander.ts";
 import type { OrderMode } from "../state/order-mode.ts";
 import type { Selection } from "../state/selection.ts";
+import { createBotList } from "./bot-list.ts";
+import { createOrderBar } from "./order-bar.ts";
+import { createRoomGraph } from "./room-graph.ts";
+import { createSpawnForm } from "./spawn-form.ts";
+import "./panels.css";
 
 /** What the commander panels need from the page (built by app.ts). */
 export interface PanelContext {
@@ -27,9 +32,39 @@ export interface Panels {
   destroy(): void;
 }
 
-/** Placeholder until the panels land: an empty aside. */
-export function createPanels(_ctx: PanelContext): Panels {
-  const element = document.createElement("aside");
-  element.setAttribute("aria-label", "Commander panels");
-  return { element, setRoom: () => {}, destroy: () => element.remove() };
+/**
+ * The commander's side of the page, top to bottom: the order bar (what is selected, the orders),
+ * your bots (state, start/stop, select), spawning a reference bot, the room graph, and the room's
+ * chat. The order bar stays in view; the rest scrolls.
+ */
+export function createPanels(ctx: PanelContext): Panels {
+  const orders = createOrderBar(ctx);
+  const bots = createBotList(ctx);
+  const spawn = createSpawnForm(ctx, { takenNames: () => bots.names(), spawned: () => bots.refresh() });
+  const graph = createRoomGraph(ctx);
+  const chat = createChatPanel(ctx.session, ctx.room, ctx.info);
+  const element = h(
+    "aside",
+    { class: "rp-panels", "aria-label": "Commander panels" },
+    orders.element,
+    h("div", { class: "rp-scroll" }, bots.element, spawn.element, graph.element, h("div", { class: "rp-chat" }, chat.element)),
+  );
+  return {
+    element,
+    setRoom(room, info) {
+      orders.setRoom(room);
+      bots.setRoom(room);
+      spawn.setRoom(room, info.id);
+      graph.setRoom(info.id);
+      chat.setRoom(room, info);
+    },
+    destroy() {
+      orders.destroy();
+      bots.destroy();
+      spawn.destroy();
+      graph.destroy();
+      chat.destroy();
+      element.remove();
+    },
+  };
 }
