@@ -10,7 +10,7 @@ export interface ClientPage {
 
 export const CLIENT_PAGES: readonly ClientPage[] = [
   { path: "/3d", label: "Walk in 3D", ready: true },
-  { path: "/rts", label: "Command", ready: false },
+  { path: "/rts", label: "Command", ready: true },
   { path: "/term", label: "Terminal", ready: true },
 ];
 

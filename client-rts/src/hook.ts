@@ -1,3 +1,9 @@
+import type { AvatarModel, RoomInfo } from "@mesh/client-kit";
+import type { OrderBoard } from "./scene/orders.ts";
+import { OrderCode } from "./scene/orders.ts";
+import type { RtsScene } from "./scene/scene.ts";
+import type { Selection } from "./state/selection.ts";
+
 /** One unit as the test hook reports it. */
 export interface UnitReport {
   id: string;
@@ -56,4 +62,57 @@ export function installHook(): MeshRtsHook {
   };
   window.meshRts = hook;
   return hook;
+}
+
+/** What the hook reads from the running page. */
+export interface HookSource {
+  model: AvatarModel;
+  orders: OrderBoard;
+  selection: Selection;
+  sceneView: RtsScene;
+  roomInfo: RoomInfo;
+  isMine(slot: number): boolean;
+}
+
+/** Points the hook's readers at the running page and marks it ready. */
+export function fillHook(hook: MeshRtsHook, app: HookSource): void {
+  const { model, orders, selection } = app;
+  const page = (x: number, y: number) => {
+    const rect = app.sceneView.canvas.getBoundingClientRect();
+    return { x: rect.left + x, y: rect.top + y };
+  };
+  const report = (slot: number): UnitReport => {
+    const id = model.ids[slot];
+    const x = model.drawn[slot * 3];
+    const z = model.drawn[slot * 3 + 1];
+    const camera = app.sceneView.camera;
+    const at = page(camera.screenX(x), camera.screenY(z));
+    const code = orders.codes[slot];
+    return {
+      id,
+      name: model.names[slot],
+      kind: model.isBot(slot) ? "bot" : "human",
+      x,
+      z,
+      screenX: at.x,
+      screenY: at.y,
+      mine: app.isMine(slot),
+      selected: selection.has(id),
+      order:
+        code === OrderCode.none
+          ? undefined
+          : { kind: orders.kinds[slot], status: orders.statuses[slot], x: orders.targets[slot * 2], z: orders.targets[slot * 2 + 1], targetId: orders.targetIds[slot], note: orders.notes[slot] },
+    };
+  };
+  hook.unit = (id) => {
+    const slot = model.slotOf(id);
+    return slot === undefined ? undefined : report(slot);
+  };
+  hook.units = () => Array.from(model.dense.subarray(0, model.count), report);
+  hook.selected = () => selection.list();
+  hook.screenOf = (x, z) => {
+    const camera = app.sceneView.camera;
+    return page(camera.screenX(x), camera.screenY(z));
+  };
+  hook.ready = true;
 }

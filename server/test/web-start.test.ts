@@ -117,11 +117,9 @@ describe("the start page", () => {
   it("links only the ready clients, each carrying #room=", async () => {
     const lobby = page.locator('li.room[data-room="lobby"]');
     const links = lobby.locator("a.client-link");
-    expect(await links.count()).toBe(2);
-    expect(await links.evaluateAll((all) => all.map((a) => a.getAttribute("href")))).toEqual(["/3d#room=lobby", "/term#room=lobby"]);
-    expect(await lobby.locator(".client-soon").allTextContents()).toEqual(["Command"]);
-    expect(await lobby.locator(".soon-line").textContent()).toBe("Command — coming soon");
-    expect(await lobby.locator(".soon-line a").count()).toBe(0);
+    expect(await links.count()).toBe(3);
+    expect(await links.evaluateAll((all) => all.map((a) => a.getAttribute("href")))).toEqual(["/3d#room=lobby", "/rts#room=lobby", "/term#room=lobby"]);
+    expect(await lobby.locator(".soon-line").count()).toBe(0);
   });
 
   it("creates a room from the page, with an exit, and refuses a taken id in words", async () => {
