@@ -6,8 +6,8 @@ export type ReferenceProgram = (typeof REFERENCE_PROGRAMS)[number];
 
 /** What each reference bot does, one line for the spawn form. */
 export const PROGRAM_WORDS: Record<ReferenceProgram, string> = {
-  orderly: "walks where it is ordered, follows, reports its tasks",
-  wanderer: "strolls around the room",
+  orderly: "walks where it is ordered, follows, and reports on its tasks",
+  wanderer: "strolls around the room on its own",
   greeter: "greets whoever arrives",
   mention: "answers when someone names it",
 };

@@ -47,7 +47,8 @@ export function createPanels(ctx: PanelContext): Panels {
     "aside",
     { class: "rp-panels", "aria-label": "Commander panels" },
     orders.element,
-    h("div", { class: "rp-scroll" }, bots.element, spawn.element, graph.element, h("div", { class: "rp-chat" }, chat.element)),
+    h("div", { class: "rp-scroll" }, bots.element, spawn.element, graph.element),
+    h("div", { class: "rp-chat" }, chat.element),
   );
   return {
     element,

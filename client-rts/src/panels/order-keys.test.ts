@@ -17,7 +17,11 @@ describe("order hotkeys", () => {
     expect(orderForKey(key("s", { ctrlKey: true }))).toBeUndefined();
     expect(orderForKey(key("f", { metaKey: true }))).toBeUndefined();
     expect(orderForKey(key("t", { altKey: true }))).toBeUndefined();
+    expect(orderForKey(key("m", { target: { tagName: "INPUT", type: "search" } }))).toBeUndefined();
+    expect(orderForKey(key("m", { target: { tagName: "SELECT" } }))).toBeUndefined();
     expect(orderForKey(key("m", { target: { tagName: "BUTTON" } }))).toBe("move");
+    // A bot's Select box takes no typing: S on it stops the selection.
+    expect(orderForKey(key("s", { target: { tagName: "INPUT", type: "checkbox" } }))).toBe("stop");
   });
 });
 
@@ -25,7 +29,7 @@ describe("selection words", () => {
   it("names what is selected, the first few by name", () => {
     expect(selectionText(["Bot-7", "Scout"])).toBe("2 selected: Bot-7, Scout");
     expect(selectionText(["a", "b", "c", "d", "e", "f"])).toBe("6 selected: a, b, c, d and 2 more");
-    expect(selectionText([])).toMatch(/Select your bots first/);
+    expect(selectionText([])).toMatch(/select your bots first/);
   });
 
   it("lists the control groups in use", () => {

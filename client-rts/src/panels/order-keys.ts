@@ -15,14 +15,18 @@ export interface KeyLike {
   metaKey: boolean;
   altKey: boolean;
   /** The element the key went to: its tag and whether it edits text. */
-  target: { tagName?: string; isContentEditable?: boolean } | null;
+  target: { tagName?: string; type?: string; isContentEditable?: boolean } | null;
 }
+
+/** Inputs that take no typing: a key on one of them (a bot's Select box) may still be an order. */
+const KEYLESS_INPUTS = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color"]);
 
 /** Keys typed into a field are text, never orders. */
 export function isTextTarget(target: KeyLike["target"]): boolean {
   if (!target) return false;
   const tag = (target.tagName ?? "").toUpperCase();
-  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable === true;
+  if (tag === "INPUT") return !KEYLESS_INPUTS.has((target.type ?? "text").toLowerCase());
+  return tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable === true;
 }
 
 /** The order a key press asks for: a bare M F S Y T (Shift allowed) outside text fields. */
@@ -34,7 +38,7 @@ export function orderForKey(event: KeyLike): OrderName | undefined {
 
 /** "2 selected: Bot-7, Scout" (the first few names, then how many more). */
 export function selectionText(names: readonly string[], shown = 4): string {
-  if (names.length === 0) return "Nothing selected. Select your bots first: click or box-select them, or use Select in Your bots.";
+  if (names.length === 0) return "Nothing selected: select your bots first (click them, drag a box, or tick them in Your bots).";
   const listed = names.slice(0, shown).join(", ");
   const more = names.length > shown ? ` and ${names.length - shown} more` : "";
   return `${names.length} selected: ${listed}${more}`;

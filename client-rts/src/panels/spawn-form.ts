@@ -22,7 +22,12 @@ export function createSpawnForm(
   }
 
   const program = h("select", { id: "rp-spawn-program", name: "program" });
-  for (const name of REFERENCE_PROGRAMS) program.append(h("option", { value: name }, `${name} — ${PROGRAM_WORDS[name]}`));
+  for (const name of REFERENCE_PROGRAMS) program.append(h("option", { value: name }, name));
+  const about = h("p", { id: "rp-spawn-about", class: "rp-hint rp-about", "aria-live": "polite" });
+  program.setAttribute("aria-describedby", "rp-spawn-about");
+  const describe = () => {
+    about.textContent = `${program.value[0].toUpperCase()}${program.value.slice(1)} ${PROGRAM_WORDS[program.value as ReferenceProgram]}.`;
+  };
   const name = h("input", { id: "rp-spawn-name", name: "name", type: "text", required: true, minlength: 3, maxlength: 32, autocomplete: "off", spellcheck: "false", "aria-describedby": "rp-spawn-rules" });
   const submit = h("button", { type: "submit", class: "primary" }, "Create & start");
   const result = h("p", { class: "rp-spawn-result", role: "status", "aria-live": "polite" });
@@ -31,6 +36,7 @@ export function createSpawnForm(
     { class: "rp-form", "aria-label": "Spawn a reference bot" },
     h("label", { for: "rp-spawn-program" }, "Program"),
     program,
+    about,
     h("label", { for: "rp-spawn-name" }, "Name"),
     name,
     h("p", { id: "rp-spawn-rules", class: "rp-hint" }, "3–32 letters, digits, '_', '.', '-'. It joins this room."),
@@ -61,6 +67,7 @@ export function createSpawnForm(
     typed = true;
   });
   program.addEventListener("change", () => {
+    describe();
     typed = false;
     suggest();
   });
@@ -115,6 +122,7 @@ export function createSpawnForm(
     later(suggest, 1500);
   }
 
+  describe();
   suggest();
   // The list of your bots arrives a moment after the form: suggest again with it.
   later(suggest, 1500);
