@@ -160,7 +160,8 @@ export function createBotList(ctx: PanelContext): BotList {
       render(row);
     }
     orderRows(list, rows, bots.map((b) => b.id));
-    note.textContent = bots.length === 0 ? "You have no bots yet: spawn one below." : "";
+    const empty = session.permissions.has("spawn_bots") ? "You have no bots yet: spawn one below." : "You have no bots.";
+    note.textContent = bots.length === 0 ? empty : "";
     note.hidden = bots.length > 0;
   }
 
