@@ -15,6 +15,8 @@ import { Selection } from "./state/selection.ts";
 
 /** Mean of the update cost over this many frames (few: a software-rendered test browser draws a handful a second). */
 const UPDATE_WINDOW = 10;
+/** The minimap's column at the stage's right (px): a fitted room keeps clear of it where it can. */
+const MINIMAP_COLUMN = 196;
 
 /**
  * The running command view: one room at a time, the shared avatar model and the order board fed
@@ -77,6 +79,7 @@ export class App {
     this.selection = new Selection((id) => this.selectable(id));
     this.commander = new Commander(room);
     this.minimap = new Minimap(model, scene.camera, (slot) => this.isMine(slot));
+    scene.camera.reserveRight = MINIMAP_COLUMN;
     this.layout.corner.append(this.selCount, this.minimap.element);
     this.inspector = new Inspector(this.layout.inspect, model, orders, (id) => this.nameOf(id));
     const canvas = scene.canvas;

@@ -73,3 +73,17 @@ describe("Camera", () => {
     expect(r[3]).toBeGreaterThan(20);
   });
 });
+
+describe("Camera fit beside the minimap", () => {
+  it("shifts a fitted room left by the width it can spare, never shrinking it", () => {
+    const c = new Camera();
+    c.resize(900, 700);
+    c.reserveRight = 196;
+    c.setRoom(64, 64);
+    const scale = (700 - 72) / 64;
+    expect(c.scale).toBeCloseTo(scale);
+    // 900 - 628 - 72 = 200 spare: the whole 196 goes to the right.
+    expect(c.screenX(0)).toBeCloseTo(36 + 2);
+    expect(900 - c.screenX(64)).toBeCloseTo(36 + 198);
+  });
+});

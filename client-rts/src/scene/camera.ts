@@ -15,6 +15,8 @@ export class Camera {
   scale = 10;
   width = 1;
   height = 1;
+  /** Screen px on the right that a fitted room keeps clear when there is room to spare (the minimap). */
+  reserveRight = 0;
   /** Bumped on every change, so layers redraw only when the view moved. */
   version = 0;
   private roomWidth = 1;
@@ -41,6 +43,9 @@ export class Camera {
     this.scale = clamp(Math.min(sx, sz), MIN_SCALE, MAX_SCALE);
     this.cx = this.roomWidth / 2;
     this.cz = this.roomDepth / 2;
+    // Where the width has slack, the room sits left of the minimap instead of under it.
+    const spare = this.width - this.roomWidth * this.scale - FIT_PAD * 2;
+    if (this.reserveRight > 0 && spare > 0) this.cx += Math.min(spare, this.reserveRight) / 2 / this.scale;
     this.version++;
   }
 

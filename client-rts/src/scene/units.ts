@@ -132,7 +132,7 @@ export class UnitLayer {
       const shown = code !== OrderCode.none && markerShown(code, orders.since[slot], now);
       view.status.visible = shown;
       if (shown) view.status.context = this.statusShape(code);
-      this.syncNote(view, slot, code, showNames);
+      this.syncNote(view, slot, shown, showNames);
     }
     this.drawLines();
   }
@@ -148,9 +148,9 @@ export class UnitLayer {
     view.select.visible = this.looks.isSelected(slot);
   }
 
-  /** A task's last note (or why an order failed) under the name, only while there is one. */
-  private syncNote(view: UnitView, slot: number, code: OrderCode, showNames: boolean): void {
-    const text = code === OrderCode.none || code === OrderCode.cancelled ? "" : this.orders.notes[slot];
+  /** A task's last note (or why an order failed) under the name, while its status mark shows. */
+  private syncNote(view: UnitView, slot: number, shown: boolean, showNames: boolean): void {
+    const text = shown ? this.orders.notes[slot] : "";
     if (text === view.noteShown && (!view.note || view.note.visible === (text !== "" && showNames))) return;
     view.noteShown = text;
     if (text && !view.note) {
