@@ -78,11 +78,12 @@ export const startChild = (env: Record<string, string>): Promise<Running> =>
 /**
  * `same`: the server runs in this process (next to an in-process raw relay, for the hop
  * comparison). `child`: in its own process, so many clients here do not starve its ticks.
+ * `settings`: more environment settings (limits a bench must lift), over the defaults.
  */
-export const startMeshWorld = async (where: "same" | "child" = "same"): Promise<MeshWorld> => {
+export const startMeshWorld = async (where: "same" | "child" = "same", settings: Record<string, string> = {}): Promise<MeshWorld> => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "mesh-bench-network-"));
   // Every bench account registers from 127.0.0.1; the per-address sign-up limit is not under test.
-  const env = { PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: dataDir, LOG_LEVEL: "silent", MESH_AUTH_RATE_PER_MIN: "100000" };
+  const env = { PORT: "0", HOST: "127.0.0.1", MESH_DATA_DIR: dataDir, LOG_LEVEL: "silent", MESH_AUTH_RATE_PER_MIN: "100000", ...settings };
   let server: Running;
   try {
     if (where === "child") server = await startChild(env);

@@ -43,13 +43,13 @@ function frame() {
 requestAnimationFrame(frame);
 </script>`;
 
-async function rawServer(): Promise<{ url: string; close(): Promise<void> }> {
+export async function rawServer(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(RAW_PAGE));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-async function newPage(browser: Browser): Promise<Page> {
+export async function newPage(browser: Browser): Promise<Page> {
   return browser.newPage({ viewport: { width: 1280, height: 800 } });
 }
 
@@ -73,20 +73,20 @@ async function sampleFrames(page: Page, ms: number): Promise<{ fps: number; upda
 }
 
 /** The page's main-thread time so far, in seconds (Chromium's Performance domain). */
-interface MainThread {
+export interface MainThread {
   script: number;
   style: number;
   layout: number;
   task: number;
 }
 
-async function mainThread(cdp: CDPSession): Promise<MainThread> {
+export async function mainThread(cdp: CDPSession): Promise<MainThread> {
   const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: Array<{ name: string; value: number }> };
   const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
   return { script: get("ScriptDuration"), style: get("RecalcStyleDuration"), layout: get("LayoutDuration"), task: get("TaskDuration") };
 }
 
-async function rawFrames(page: Page, ms: number): Promise<number> {
+export async function rawFrames(page: Page, ms: number): Promise<number> {
   return page.evaluate(async (duration) => {
     const raw = (window as unknown as { raw: { frames: number } }).raw;
     const f0 = raw.frames;
