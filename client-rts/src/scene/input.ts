@@ -67,13 +67,23 @@ export class SceneInput {
 
   private move(e: PointerEvent): void {
     const press = this.press;
-    if (!press) return;
     const [x, y] = this.local(e);
+    if (!press) {
+      this.hover(x, y);
+      return;
+    }
     if (!press.dragging && isDrag(press.x, press.y, x, y)) press.dragging = true;
     if (press.button === 1 && press.dragging) this.host.scene.camera.pan(x - press.lastX, y - press.lastY);
     if (press.button === 0 && press.dragging && this.host.mode.value === "none") this.host.scene.drawBox([press.x, press.y, x, y]);
     press.lastX = x;
     press.lastY = y;
+  }
+
+  /** A pointer over a unit says it can be clicked (yours to select, others' to inspect). */
+  private hover(x: number, y: number): void {
+    const canvas = this.host.scene.canvas;
+    const cursor = this.host.mode.value === "none" && this.host.scene.unitAt(x, y) >= 0 ? "pointer" : "";
+    if (canvas.style.cursor !== cursor) canvas.style.cursor = cursor;
   }
 
   private cancel(): void {

@@ -11,6 +11,8 @@ import { UNIT_R, type UnitShapes } from "./shapes.ts";
 /** Names show when units are at least this big on screen (px radius), or when few are in the room. */
 const NAMES_FROM_RADIUS = 8;
 const NAMES_ALWAYS_BELOW = 40;
+/** More units than this draw smaller when zoomed out. */
+const CROWD = 120;
 
 /** One unit's display objects, made once per slot and reused by whoever takes the slot next. */
 interface UnitView {
@@ -47,6 +49,7 @@ export class UnitLayer {
   private readonly nameStyle = new TextStyle({ fontFamily: LABEL_FONT, fontSize: 11, fill: PALETTE.text, stroke: { color: PALETTE.ink, width: 3 } });
   private readonly noteStyle = new TextStyle({ fontFamily: LABEL_FONT, fontSize: 10, fontStyle: "italic", fill: PALETTE.pending, stroke: { color: PALETTE.ink, width: 3 } });
   private scaledFor = -1;
+  private crowded = false;
   private radius = UNIT_R;
   private looksVersion = 0;
   private looksDrawn = -1;
@@ -100,10 +103,13 @@ export class UnitLayer {
   update(now: number): void {
     const { model, camera, orders } = this;
     if (this.screen.length < model.drawn.length) this.screen = new Float32Array((model.drawn.length / 3) * 2);
-    const rescale = this.scaledFor !== camera.version;
+    // A crowd gets smaller units at the fitted zoom, so hundreds still read as separate marks.
+    const crowded = model.count > CROWD;
+    const rescale = this.scaledFor !== camera.version || this.crowded !== crowded;
     if (rescale) {
       this.scaledFor = camera.version;
-      this.radius = clamp(camera.scale * 0.55, 7, 18);
+      this.crowded = crowded;
+      this.radius = clamp(camera.scale * 0.55, crowded ? 6 : 9, 18);
     }
     const showNames = this.radius >= NAMES_FROM_RADIUS || model.count < NAMES_ALWAYS_BELOW;
     const relook = this.looksDrawn !== this.looksVersion;
