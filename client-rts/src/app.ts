@@ -91,6 +91,7 @@ export class App {
       selection: this.selection,
       mode: this.mode,
       commander: this.commander,
+      selectable: (id) => this.selectable(id),
       bounds: () => ({ width: this.info.width, depth: this.info.depth }),
       inspect: (slot, x, y) => this.inspector.show(slot, x, y),
     });

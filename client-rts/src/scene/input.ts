@@ -14,6 +14,8 @@ export interface InputHost {
   selection: Selection;
   mode: OrderMode;
   commander: Commander;
+  /** Whether a unit may be selected by this page (the rule Selection was made with). */
+  selectable(id: string): boolean;
   /** The room's floor size, to keep move orders on it. */
   bounds(): { width: number; depth: number };
   /** A click on a unit that is not yours (or on nothing: -1) shows or hides its details. */
@@ -123,12 +125,14 @@ export class SceneInput {
       return;
     }
     const id = model.ids[slot];
-    const before = selection.has(id);
+    // Not yours: show who it is, and keep the selection (look without losing your group).
+    if (!this.host.selectable(id)) {
+      this.host.inspect(slot, x, y);
+      return;
+    }
+    this.host.inspect(-1, 0, 0);
     if (shift) selection.toggle(id);
     else selection.select([id]);
-    // Not selectable (not yours): show who it is instead.
-    if (!before && !selection.has(id)) this.host.inspect(slot, x, y);
-    else this.host.inspect(-1, 0, 0);
   }
 
   /** An order for the selection at a screen point: move there, or follow the unit there. */
