@@ -19,8 +19,9 @@ export interface KeyLike {
 export const PAN_STEP = 60;
 
 /**
- * Ctrl+1..9 sets a control group and 1..9 recalls one (by the key's place, so it works on any
- * layout and with Shift), Escape cancels, Home or 0 fits the room, the arrows pan. WASD does not
+ * Ctrl+1..9 or Shift+1..9 sets a control group (desktop browsers keep Ctrl+digit for switching
+ * tabs, so Shift is the one that always reaches the page) and 1..9 recalls one (by the key's
+ * place, so it works on any layout), Escape cancels, Home or 0 fits the room, the arrows pan. WASD does not
  * pan: S is the order bar's Stop.
  */
 export function sceneKey(e: KeyLike): SceneKey | undefined {
@@ -28,7 +29,7 @@ export function sceneKey(e: KeyLike): SceneKey | undefined {
   if (digit !== undefined && !e.altKey) {
     const n = Number(digit);
     if (n === 0) return e.ctrlKey || e.metaKey ? undefined : { kind: "home" };
-    return e.ctrlKey || e.metaKey ? { kind: "set-group", group: n } : { kind: "recall-group", group: n };
+    return e.ctrlKey || e.metaKey || e.shiftKey ? { kind: "set-group", group: n } : { kind: "recall-group", group: n };
   }
   if (e.ctrlKey || e.metaKey || e.altKey) return undefined;
   switch (e.key) {
@@ -49,8 +50,12 @@ export function sceneKey(e: KeyLike): SceneKey | undefined {
   }
 }
 
+/** Inputs that take no typing: with focus on one (a bot's Select checkbox), the scene's keys still work. */
+const NOT_TYPED = new Set(["checkbox", "radio", "button", "submit", "reset"]);
+
 /** Keys typed into a field (chat, a task prompt) are the field's, not the scene's. */
 export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type);
+  return target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
 }
