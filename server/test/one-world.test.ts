@@ -37,7 +37,7 @@ interface Opened {
 }
 
 /** Polls a predicate in the page; a function, never a string (the pages' CSP forbids eval). */
-async function waitInPage<A>(page: Page, what: string, predicate: (arg: A) => boolean, arg: A, timeout = 10_000): Promise<void> {
+async function waitInPage<A>(page: Page, what: string, predicate: (arg: A) => boolean, arg: A, timeout = 20_000): Promise<void> {
   try {
     await page.waitForFunction(predicate as (arg: unknown) => boolean, arg as unknown, { timeout });
   } catch (error) {
@@ -211,7 +211,7 @@ describe("one world in three clients", () => {
     await term.page.keyboard.press("Enter");
     await waitInPage(three.page, "the bubble in 3D", (t) => (window as unknown as Hooks).meshScene.bubbles().includes(t), text);
     const log = rts.page.getByRole("log");
-    await log.getByText(text).waitFor({ timeout: 10_000 });
+    await log.getByText(text).waitFor({ timeout: 20_000 });
 
     // An order in flight for the picture: the bot walks back east while the bubble shows.
     const unit = await rts.page.evaluate((id) => (window as unknown as Hooks).meshRts.unit(id), botId);
