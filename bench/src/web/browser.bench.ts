@@ -53,23 +53,30 @@ export async function newPage(browser: Browser): Promise<Page> {
   return browser.newPage({ viewport: { width: 1280, height: 800 } });
 }
 
-/** Frames per second and our per-frame update cost, sampled over `ms` of a page already running. */
-async function sampleFrames(page: Page, ms: number): Promise<{ fps: number; updateMs: number }> {
-  return page.evaluate(async (duration) => {
-    const hook = (window as unknown as HookedWindow).meshScene;
-    if (!hook) throw new Error("the page has no meshScene hook");
-    const frames0 = hook.frames;
-    const t0 = performance.now();
-    let updates = 0;
-    let samples = 0;
-    const until = t0 + duration;
-    while (performance.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      updates += hook.updateMs;
-      samples++;
-    }
-    return { fps: ((hook.frames - frames0) * 1000) / (performance.now() - t0), updateMs: updates / Math.max(1, samples) };
-  }, ms);
+/**
+ * Frames per second and our per-frame update cost, sampled over `ms` of a page already running;
+ * `hookName` is the page's test hook (`meshScene` on /3d, `meshRts` on /rts), which counts frames
+ * and keeps the mean update cost.
+ */
+export async function sampleFrames(page: Page, ms: number, hookName: "meshScene" | "meshRts" = "meshScene"): Promise<{ fps: number; updateMs: number }> {
+  return page.evaluate(
+    async ([duration, name]) => {
+      const hook = (window as unknown as Record<string, { frames: number; updateMs: number } | undefined>)[name];
+      if (!hook) throw new Error(`the page has no ${name} hook`);
+      const frames0 = hook.frames;
+      const t0 = performance.now();
+      let updates = 0;
+      let samples = 0;
+      const until = t0 + duration;
+      while (performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        updates += hook.updateMs;
+        samples++;
+      }
+      return { fps: ((hook.frames - frames0) * 1000) / (performance.now() - t0), updateMs: updates / Math.max(1, samples) };
+    },
+    [ms, hookName] as const,
+  );
 }
 
 /** The page's main-thread time so far, in seconds (Chromium's Performance domain). */

@@ -1,9 +1,9 @@
-import type { CDPSession, Page } from "playwright-core";
+import type { CDPSession } from "playwright-core";
 import type { MeshWorld } from "../network/mesh-world.ts";
 import type { BenchLine } from "../report.ts";
 import { progress } from "../report.ts";
 import { lcg, round } from "../stats.ts";
-import { launchBrowser, type MainThread, mainThread, newPage, rawFrames, rawServer } from "./browser.bench.ts";
+import { launchBrowser, type MainThread, mainThread, newPage, rawFrames, rawServer, sampleFrames } from "./browser.bench.ts";
 
 /** The RTS page's test hook (client-rts): what the bench reads from the page. */
 interface RtsHook {
@@ -48,24 +48,6 @@ async function times(n: number, limit: number, work: (i: number) => Promise<void
   await Promise.all(Array.from({ length: Math.min(limit, n) }, worker));
 }
 
-/** Frames per second and our per-frame update cost, sampled over `ms` of a page already running. */
-async function sampleFrames(page: Page, ms: number): Promise<{ fps: number; updateMs: number }> {
-  return page.evaluate(async (duration) => {
-    const hook = (window as unknown as HookedWindow).meshRts;
-    if (!hook) throw new Error("the page has no meshRts hook");
-    const frames0 = hook.frames;
-    const t0 = performance.now();
-    let updates = 0;
-    let samples = 0;
-    const until = t0 + duration;
-    while (performance.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      updates += hook.updateMs;
-      samples++;
-    }
-    return { fps: ((hook.frames - frames0) * 1000) / (performance.now() - t0), updateMs: updates / Math.max(1, samples) };
-  }, ms);
-}
 
 /**
  * The commander keeps ordering: every 250 ms one group of its agents is sent to a new point (a
@@ -131,7 +113,7 @@ export async function rtsBench(world: MeshWorld, units: number, emit: (line: Ben
     await cdp.send("Performance.enable");
     const before = await mainThread(cdp);
     const framesBefore = await page.evaluate(() => (window as unknown as HookedWindow).meshRts?.frames ?? 0);
-    const { fps, updateMs } = await sampleFrames(page, 5000);
+    const { fps, updateMs } = await sampleFrames(page, 5000, "meshRts");
     const after = await mainThread(cdp);
     const unitCount = await page.evaluate(() => (window as unknown as HookedWindow).meshRts?.unitCount ?? 0);
     const frames = Math.max(1, (await page.evaluate(() => (window as unknown as HookedWindow).meshRts?.frames ?? 0)) - framesBefore);
