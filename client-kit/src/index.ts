@@ -1,3 +1,4 @@
+import "./no-eval.ts";
 import "./theme.css";
 
 export { append, byId, clear, h, isSafeUrl, orderRows } from "./dom.ts";

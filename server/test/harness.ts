@@ -112,6 +112,12 @@ export async function guardedPage(
 ): Promise<GuardedPage> {
   const page = await browser.newPage({ viewport });
   const faults: string[] = [];
+  // Every refusal the policy makes, also those a library catches itself (Chromium then prints nothing).
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`),
+    );
+  });
   page.on("pageerror", (error) => faults.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {
     if (message.text().includes("Content Security Policy")) faults.push(`csp: ${message.text()}`);

@@ -1,3 +1,4 @@
+import "../no-eval.ts";
 import { byId } from "../dom.ts";
 import { startPage } from "../start/app.ts";
 
