@@ -34,6 +34,7 @@ export {
   type SearchOptions,
   type SearchResult,
   type Session,
+  type SshKey,
   type ThreadListing,
 } from "./rest.ts";
 export { type JoinOptions, MeshRoom } from "./room.ts";

@@ -95,6 +95,20 @@ export interface ParticipantListing extends ParticipantData {
   clients: string[];
 }
 
+/** A public key registered for the SSH door (GET /api/me/ssh-keys). */
+export interface SshKey {
+  id: string;
+  name: string;
+  algo: string;
+  /** As `ssh-keygen -l` prints it: SHA256:… */
+  fingerprint: string;
+  /** The public key line without its comment. */
+  key: string;
+  createdAt: number;
+  /** 0 until the first SSH sign-in with it. */
+  lastUsedAt: number;
+}
+
 /** An upload's bytes and the type the server sniffed from them. */
 export interface Download {
   bytes: Uint8Array;
@@ -289,6 +303,20 @@ export class MeshRest {
   }
 
   // ---- bots (docs/PROTOCOL.md, "Bots") ----
+
+  /** Your public keys for the SSH door (humans only). */
+  async sshKeys(): Promise<SshKey[]> {
+    return (await this.request<{ keys: SshKey[] }>("GET", "/api/me/ssh-keys")).keys;
+  }
+
+  /** Register a public key for the SSH door: one OpenSSH line, e.g. the contents of ~/.ssh/id_ed25519.pub. */
+  addSshKey(name: string, key: string): Promise<SshKey> {
+    return this.request("POST", "/api/me/ssh-keys", { name, key });
+  }
+
+  async removeSshKey(keyId: string): Promise<void> {
+    await this.request("DELETE", `/api/me/ssh-keys/${encodeURIComponent(keyId)}`);
+  }
 
   /** Register a bot you own (spawn_bots): its token is in the answer, and nowhere else, ever. */
   registerBot(newBot: NewBot): Promise<RegisteredBot> {

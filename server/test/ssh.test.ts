@@ -103,6 +103,18 @@ describe("the SSH front door", () => {
     await sshRefusal(port, { username: "dee", privateKey: deeKey.private });
   });
 
+  it("manages keys through the SDK too: add, list, refuse a private key in words, remove", async () => {
+    const sid = await registerUser(server.url, "sdk-keys");
+    const key = utils.generateKeyPairSync("ed25519", { comment: "sid@desk" });
+    const added = await sid.rest.addSshKey("desk", key.public);
+    expect(added).toMatchObject({ name: "desk", algo: "ssh-ed25519", fingerprint: expect.stringMatching(/^SHA256:/), lastUsedAt: 0 });
+    expect((await sid.rest.sshKeys()).map((k) => k.id)).toEqual([added.id]);
+    await expect(sid.rest.addSshKey("oops", key.private)).rejects.toMatchObject({ status: 400, code: "bad_input" });
+    await sid.rest.removeSshKey(added.id);
+    expect(await sid.rest.sshKeys()).toEqual([]);
+    await expect(sid.rest.removeSshKey(added.id)).rejects.toMatchObject({ status: 404 });
+  });
+
   it("manages keys over REST: own keys only, public keys only, no duplicates, ten at most, metered", async () => {
     const lee = await registerUser(server.url, "lee");
     const other = await registerUser(server.url, "lee-other");
