@@ -53,6 +53,16 @@ describe("arrivals and departures", () => {
     expect(texts(narrator.flush())).toEqual(["1 more arrived: Di.", "2 more left: Cy, Ed."]);
   });
 
+  it("says nothing of someone who came and went while their arrival was held", () => {
+    const { narrator, at } = setup({ presenceBudget: 1 });
+    expect(texts(narrator.arrive(person("Ann")))).toEqual(["Ann arrives."]);
+    expect(narrator.arrive(person("Bob"))).toEqual([]);
+    expect(narrator.arrive(person("Cy"))).toEqual([]);
+    expect(narrator.leave(person("Bob"))).toEqual([]);
+    at(3000);
+    expect(texts(narrator.flush())).toEqual(["1 more arrived: Cy."]);
+  });
+
   it("names five in a summary and counts the rest", () => {
     const { narrator, at } = setup({ presenceBudget: 1 });
     for (const name of ["A0", "A1", "A2", "A3", "A4", "A5", "A6", "A7"]) narrator.arrive(person(name));

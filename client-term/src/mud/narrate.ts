@@ -87,6 +87,12 @@ export class Narrator {
   leave(person: PersonView): Line[] {
     this.tracks.delete(person.id);
     if (person.id === this.options.selfId) return [];
+    // Came and went while their arrival was still held: neither is worth a line.
+    const held = this.heldArrivals.indexOf(person.name);
+    if (held >= 0) {
+      this.heldArrivals.splice(held, 1);
+      return [];
+    }
     if (!this.spendPresence()) {
       this.hold(this.heldDepartures, person.name);
       return [];
