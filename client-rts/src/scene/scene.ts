@@ -31,7 +31,7 @@ export class RtsScene {
   ) {
     const shapes = createShapes();
     this.room = new RoomLayer(this.camera);
-    this.units = new UnitLayer(model, orders, this.camera, shapes, looks);
+    this.units = new UnitLayer(model, orders, this.camera, shapes, looks, app.renderer);
     this.markers = new MoveMarkers(this.camera, shapes.marker);
     app.stage.addChild(this.room.container, this.markers.container, this.units.container, this.box);
     this.resizer = new ResizeObserver(() => this.resize());

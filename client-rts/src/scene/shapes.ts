@@ -1,11 +1,11 @@
-import { GraphicsContext } from "pixi.js";
+import { Graphics, GraphicsContext, Rectangle, type Renderer, type Texture } from "pixi.js";
 import { PALETTE } from "./palette.ts";
 
 /** A unit's radius in its own drawing (px at scale 1); the scene scales shapes with the zoom. */
 export const UNIT_R = 10;
 
 /**
- * The shapes every unit shares (one geometry each, drawn by hundreds of Graphics): bodies are
+ * The shapes every unit shares (one geometry each, baked into textures for the units' Sprites): bodies are
  * white so a tint gives each its owner's colour; rings and status marks keep their own colours.
  */
 export interface UnitShapes {
@@ -84,4 +84,34 @@ export function createShapes(): UnitShapes {
     .lineTo(0, 6)
     .stroke({ width: 1.5, color: PALETTE.selected });
   return { human, bot, self, mine, selected, pending, active, done, failed, marker };
+}
+
+/** The unit shapes as textures: hundreds of Sprites cost Pixi far less per frame than as many Graphics. */
+export type UnitTextures = { [K in Exclude<keyof UnitShapes, "marker">]: Texture };
+
+/**
+ * Draws each unit shape once into a texture at `scale` (the zoom's unit scale), one texel per screen
+ * pixel, so a Sprite at that scale looks as its Graphics did. Frames are square round the origin:
+ * every texture's anchor is its centre, as the shape's origin was.
+ */
+export function bakeShapes(renderer: Renderer, shapes: UnitShapes, scale: number): UnitTextures {
+  const bake = (context: GraphicsContext): Texture => {
+    const { minX, minY, maxX, maxY } = context.bounds;
+    const half = Math.ceil(Math.max(-minX, -minY, maxX, maxY)) + 2;
+    const target = new Graphics(context);
+    const texture = renderer.generateTexture({ target, frame: new Rectangle(-half, -half, half * 2, half * 2), resolution: renderer.resolution * scale, antialias: true });
+    target.destroy();
+    return texture;
+  };
+  return {
+    human: bake(shapes.human),
+    bot: bake(shapes.bot),
+    self: bake(shapes.self),
+    mine: bake(shapes.mine),
+    selected: bake(shapes.selected),
+    pending: bake(shapes.pending),
+    active: bake(shapes.active),
+    done: bake(shapes.done),
+    failed: bake(shapes.failed),
+  };
 }

@@ -1,12 +1,12 @@
 import type { AvatarModel } from "@mesh/client-kit";
-import { Container, Graphics, Text, TextStyle } from "pixi.js";
+import { Container, Graphics, type Renderer, Sprite, Text, TextStyle, type Texture } from "pixi.js";
 import type { Camera } from "./camera.ts";
 import { clamp } from "./camera.ts";
 import { colorKey, ownerColor } from "./colors.ts";
 import { shortLabel } from "./labels.ts";
 import { inFlight, markerShown, type OrderBoard, OrderCode } from "./orders.ts";
 import { LABEL_FONT, PALETTE } from "./palette.ts";
-import { UNIT_R, type UnitShapes } from "./shapes.ts";
+import { bakeShapes, UNIT_R, type UnitShapes, type UnitTextures } from "./shapes.ts";
 
 /** Names show when units are at least this big on screen (px radius), or when few are in the room. */
 const NAMES_FROM_RADIUS = 8;
@@ -18,10 +18,10 @@ const CROWD = 120;
 interface UnitView {
   root: Container;
   shape: Container;
-  body: Graphics;
-  ring: Graphics;
-  select: Graphics;
-  status: Graphics;
+  body: Sprite;
+  ring: Sprite;
+  select: Sprite;
+  status: Sprite;
   name: Text;
   note: Text | undefined;
   noteShown: string;
@@ -53,6 +53,9 @@ export class UnitLayer {
   private radius = UNIT_R;
   private looksVersion = 0;
   private looksDrawn = -1;
+  /** The shapes as textures, baked for the unit scale in `bakedFor`. */
+  private textures: UnitTextures;
+  private bakedFor = 1;
 
   constructor(
     private readonly model: AvatarModel,
@@ -60,7 +63,9 @@ export class UnitLayer {
     private readonly camera: Camera,
     private readonly shapes: UnitShapes,
     private readonly looks: UnitLooks,
+    private readonly renderer: Renderer,
   ) {
+    this.textures = bakeShapes(renderer, shapes, this.bakedFor);
     this.container.addChild(this.lines, this.units);
   }
 
@@ -90,7 +95,7 @@ export class UnitLayer {
     if (!view) return;
     const name = shortLabel(this.model.names[slot] ?? "", 20);
     if (view.name.text !== name) view.name.text = name;
-    view.body.context = this.model.isBot(slot) ? this.shapes.bot : this.shapes.human;
+    view.body.texture = this.model.isBot(slot) ? this.textures.bot : this.textures.human;
     view.body.tint = ownerColor(colorKey(this.model.ids[slot], this.model.ownerIds[slot] ?? ""));
     view.root.alpha = this.model.away[slot] ? 0.45 : 1;
   }
@@ -115,6 +120,7 @@ export class UnitLayer {
     const relook = this.looksDrawn !== this.looksVersion;
     this.looksDrawn = this.looksVersion;
     const scale = this.radius / UNIT_R;
+    if (scale !== this.bakedFor) this.rebake(scale);
     const { drawn, dense, count } = model;
     for (let i = 0; i < count; i++) {
       const slot = dense[i];
@@ -137,7 +143,7 @@ export class UnitLayer {
       const code = orders.codes[slot] as OrderCode;
       const shown = code !== OrderCode.none && markerShown(code, orders.since[slot], now);
       view.status.visible = shown;
-      if (shown) view.status.context = this.statusShape(code);
+      if (shown) view.status.texture = this.statusTexture(code);
       this.syncNote(view, slot, shown, showNames);
     }
     this.drawLines();
@@ -149,8 +155,8 @@ export class UnitLayer {
     const self = this.model.ids[slot] === this.looks.selfId;
     const mine = !self && this.looks.isMine(slot);
     view.ring.visible = self || mine;
-    if (self) view.ring.context = this.shapes.self;
-    else if (mine) view.ring.context = this.shapes.mine;
+    if (self) view.ring.texture = this.textures.self;
+    else if (mine) view.ring.texture = this.textures.mine;
     view.select.visible = this.looks.isSelected(slot);
   }
 
@@ -199,26 +205,40 @@ export class UnitLayer {
     }
   }
 
-  private statusShape(code: OrderCode) {
+  /** New zoom, new unit scale: the shapes are baked again so sprites stay one texel per pixel. */
+  private rebake(scale: number): void {
+    const old = this.textures;
+    this.textures = bakeShapes(this.renderer, this.shapes, scale);
+    this.bakedFor = scale;
+    const next = new Map<Texture, Texture>();
+    for (const key of Object.keys(old) as (keyof UnitTextures)[]) next.set(old[key], this.textures[key]);
+    for (const view of this.views) {
+      if (!view) continue;
+      for (const sprite of [view.body, view.ring, view.select, view.status]) sprite.texture = next.get(sprite.texture) ?? sprite.texture;
+    }
+    for (const texture of next.keys()) texture.destroy(true);
+  }
+
+  private statusTexture(code: OrderCode): Texture {
     switch (code) {
       case OrderCode.pending:
-        return this.shapes.pending;
+        return this.textures.pending;
       case OrderCode.active:
-        return this.shapes.active;
+        return this.textures.active;
       case OrderCode.done:
-        return this.shapes.done;
+        return this.textures.done;
       default:
-        return this.shapes.failed;
+        return this.textures.failed;
     }
   }
 
   private create(slot: number): UnitView {
     const root = new Container();
     const shape = new Container();
-    const select = new Graphics(this.shapes.selected);
-    const ring = new Graphics(this.shapes.mine);
-    const body = new Graphics(this.shapes.human);
-    const status = new Graphics(this.shapes.pending);
+    const select = new Sprite({ texture: this.textures.selected, anchor: 0.5 });
+    const ring = new Sprite({ texture: this.textures.mine, anchor: 0.5 });
+    const body = new Sprite({ texture: this.textures.human, anchor: 0.5 });
+    const status = new Sprite({ texture: this.textures.pending, anchor: 0.5 });
     status.position.set(UNIT_R * 1.05, -UNIT_R * 1.05);
     status.visible = false;
     select.visible = false;
