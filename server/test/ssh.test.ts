@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import pty from "@lydell/node-pty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { utils } from "ssh2";
 import { allowedBefore429, registerBot, registerUser, restCall, startTestServer, type TestServer, type TestUser, waitFor } from "./harness.ts";
+import { ed25519Pair } from "../src/ssh/keygen.ts";
 import { sshRefusal, type SshShell, sshShell } from "./ssh-shell.ts";
 
 const PASSWORD = "correct horse battery";
@@ -83,13 +83,13 @@ describe("the SSH front door", () => {
   it("signs in with a registered public key, and never with another account's key", async () => {
     const dee = await registerUser(server.url, "dee");
     const mallory = await registerUser(server.url, "mallory");
-    const deeKey = utils.generateKeyPairSync("ed25519", { comment: "dee@laptop" });
-    const malloryKey = utils.generateKeyPairSync("ed25519");
+    const deeKey = ed25519Pair("dee@laptop");
+    const malloryKey = ed25519Pair();
     expect((await restCall(server.url, dee.token, "POST", "/api/me/ssh-keys", { name: "laptop", key: deeKey.public })).status).toBe(201);
     expect((await restCall(server.url, mallory.token, "POST", "/api/me/ssh-keys", { name: "mine", key: malloryKey.public })).status).toBe(201);
     // Mallory's own key opens Mallory's account only; a key not registered opens nothing.
     await sshRefusal(port, { username: "dee", privateKey: malloryKey.private });
-    await sshRefusal(port, { username: "dee", privateKey: utils.generateKeyPairSync("ed25519").private });
+    await sshRefusal(port, { username: "dee", privateKey: ed25519Pair().private });
     const shell = await arrive({ username: "dee", privateKey: deeKey.private });
     expect(shell.output()).toContain("Welcome to The Mesh, dee");
     shell.type("quit\r");
@@ -105,7 +105,7 @@ describe("the SSH front door", () => {
 
   it("manages keys through the SDK too: add, list, refuse a private key in words, remove", async () => {
     const sid = await registerUser(server.url, "sdk-keys");
-    const key = utils.generateKeyPairSync("ed25519", { comment: "sid@desk" });
+    const key = ed25519Pair("sid@desk");
     const added = await sid.rest.addSshKey("desk", key.public);
     expect(added).toMatchObject({ name: "desk", algo: "ssh-ed25519", fingerprint: expect.stringMatching(/^SHA256:/), lastUsedAt: 0 });
     expect((await sid.rest.sshKeys()).map((k) => k.id)).toEqual([added.id]);
@@ -118,7 +118,7 @@ describe("the SSH front door", () => {
   it("manages keys over REST: own keys only, public keys only, no duplicates, ten at most, metered", async () => {
     const lee = await registerUser(server.url, "lee");
     const other = await registerUser(server.url, "lee-other");
-    const key = utils.generateKeyPairSync("ed25519");
+    const key = ed25519Pair();
     const post = (token: string, body: unknown) => restCall(server.url, token, "POST", "/api/me/ssh-keys", body);
     expect((await restCall(server.url, "", "GET", "/api/me/ssh-keys")).status).toBe(401);
     expect((await post("nonsense", { name: "x", key: key.public })).status).toBe(401);
@@ -130,8 +130,8 @@ describe("the SSH front door", () => {
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ name: "desk [2J top", algo: "ssh-ed25519", fingerprint: expect.stringMatching(/^SHA256:/) });
     expect((await post(lee.token, { name: "again", key: key.public })).status).toBe(409);
-    for (let i = 1; i < 10; i++) expect((await post(lee.token, { name: `k${i}`, key: utils.generateKeyPairSync("ed25519").public })).status).toBe(201);
-    const eleventh = await post(lee.token, { name: "k11", key: utils.generateKeyPairSync("ed25519").public });
+    for (let i = 1; i < 10; i++) expect((await post(lee.token, { name: `k${i}`, key: ed25519Pair().public })).status).toBe(201);
+    const eleventh = await post(lee.token, { name: "k11", key: ed25519Pair().public });
     expect(eleventh).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/remove one first/) } } });
     // Someone else's key id is as unknown as a missing one, and stays.
     expect((await restCall(server.url, other.token, "DELETE", `/api/me/ssh-keys/${added.body.id}`)).status).toBe(404);
@@ -229,7 +229,7 @@ describe("the SSH front door", () => {
     expect(bot.token).toMatch(/^mesh_bot_/);
     await sshRefusal(port, { username: "ssh-bot", password: "!" });
     await sshRefusal(port, { username: "ssh-bot", password: PASSWORD });
-    const key = utils.generateKeyPairSync("ed25519");
+    const key = ed25519Pair();
     const refused = await restCall(server.url, bot.token, "POST", "/api/me/ssh-keys", { name: "bot key", key: key.public });
     expect(refused.status).toBe(403);
   });
@@ -280,7 +280,7 @@ describe("the SSH front door", () => {
     const ssh = process.env.SSH_PATH ?? "/usr/bin/ssh";
     if (!fs.existsSync(ssh)) throw new Error(`no OpenSSH client at ${ssh}: install Debian's openssh-client (.ci/run does) or set SSH_PATH`);
     const kit = await registerUser(server.url, "kit");
-    const key = utils.generateKeyPairSync("ed25519");
+    const key = ed25519Pair();
     expect((await restCall(server.url, kit.token, "POST", "/api/me/ssh-keys", { name: "openssh", key: key.public })).status).toBe(201);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-openssh-"));
     const keyFile = path.join(dir, "id_ed25519");

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import ssh2 from "ssh2";
+import { ed25519Pair } from "./keygen.ts";
 
 /** The SSH server's identity: its private key (OpenSSH format) and the fingerprint clients are shown. */
 export interface HostKey {
@@ -38,7 +39,7 @@ export function loadOrCreateHostKey(dataDir: string): { ok: true; value: HostKey
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    text = ssh2.utils.generateKeyPairSync("ed25519").private;
+    text = ed25519Pair().private;
     fs.writeFileSync(file, text, { mode: 0o600, flag: "wx" });
   }
   const key = ssh2.utils.parseKey(text);

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { utils } from "ssh2";
 import { describe, expect, it } from "vitest";
+import { ed25519Pair } from "./keygen.ts";
 import { parsePublicKey } from "./public-key.ts";
 
 /** An OpenSSH public line for an RSA key of `bits`, built from node:crypto (ssh2 makes none under 2048). */
@@ -11,9 +12,18 @@ function rsaLine(bits: number): string {
   return `ssh-rsa ${parsed.getPublicSSH().toString("base64")} old@box`;
 }
 
+describe("ed25519Pair", () => {
+  it("makes only keys that parse (ssh2's own generator drops a leading zero byte about once in 256)", () => {
+    for (let i = 0; i < 1500; i++) {
+      const pair = ed25519Pair();
+      expect(parsePublicKey(pair.public).ok, pair.public).toBe(true);
+    }
+  });
+});
+
 describe("parsePublicKey", () => {
   it("takes one ed25519 or ecdsa public line, with or without a comment, and gives OpenSSH's fingerprint", () => {
-    const ed = utils.generateKeyPairSync("ed25519", { comment: "ann@laptop" }).public;
+    const ed = ed25519Pair("ann@laptop").public;
     const parsed = parsePublicKey(`  ${ed}\n`);
     expect(parsed.ok && parsed.value).toMatchObject({ algo: "ssh-ed25519", fingerprint: expect.stringMatching(/^SHA256:[A-Za-z0-9+/]{43}$/) });
     const bare = parsePublicKey(ed.split(" ").slice(0, 2).join(" "));
@@ -22,7 +32,7 @@ describe("parsePublicKey", () => {
   });
 
   it("refuses private keys, garbage, several keys, options in front, DSA and short RSA keys", () => {
-    const pair = utils.generateKeyPairSync("ed25519");
+    const pair = ed25519Pair();
     const refused = (text: string) => {
       const parsed = parsePublicKey(text);
       return parsed.ok ? "accepted" : parsed.error.code;
@@ -32,7 +42,7 @@ describe("parsePublicKey", () => {
     expect(refused("")).toBe("bad_input");
     expect(refused("ssh-ed25519 AAAA")).toBe("bad_input");
     expect(refused("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ0iXXXX")).toBe("bad_input");
-    expect(refused(`${pair.public}\n${utils.generateKeyPairSync("ed25519").public}`)).toBe("bad_input");
+    expect(refused(`${pair.public}\n${ed25519Pair().public}`)).toBe("bad_input");
     expect(refused(`from="10.0.0.1" ${pair.public}`)).toBe("bad_input");
     expect(refused(pair.public.replace("ssh-ed25519", "ssh-dss"))).toBe("bad_input");
     expect(refused(pair.public.replace("ssh-ed25519", "ecdsa-sha2-nistp256"))).toBe("bad_input");
