@@ -59,7 +59,8 @@ describe("bots cannot be used to get around what holds for their owners", () => 
     const rootRoom = await root.client.join("lobby");
     await waitFor("all present", () => rootRoom.state.participants.get(bot.id) && rootRoom.state.participants.get(ann.participant.id));
     const first = await botRoom.sendAndWait("harmless words");
-    annRoom.command([bot.id], { kind: "move_to", x: 33, z: 33 });
+    // Far off, so the order is still active when the bot reports on it below (a near point could be reached first).
+    annRoom.command([bot.id], { kind: "move_to", x: 60, z: 60 });
     const orderId = await waitFor("ordered", () => rootRoom.state.participants.get(bot.id)?.order?.id);
     rootRoom.mute(ann.participant.id, 3600);
     await waitFor("ann muted", () => rootRoom.state.participants.get(ann.participant.id)?.muted);
