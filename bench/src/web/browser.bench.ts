@@ -58,7 +58,7 @@ export async function newPage(browser: Browser): Promise<Page> {
  * `hookName` is the page's test hook (`meshScene` on /3d, `meshRts` on /rts), which counts frames
  * and keeps the mean update cost.
  */
-export async function sampleFrames(page: Page, ms: number, hookName: "meshScene" | "meshRts" = "meshScene"): Promise<{ fps: number; updateMs: number }> {
+async function sampleFrames(page: Page, ms: number, hookName: "meshScene" | "meshRts"): Promise<{ fps: number; updateMs: number }> {
   return page.evaluate(
     async ([duration, name]) => {
       const hook = (window as unknown as Record<string, { frames: number; updateMs: number } | undefined>)[name];
@@ -77,6 +77,36 @@ export async function sampleFrames(page: Page, ms: number, hookName: "meshScene"
     },
     [ms, hookName] as const,
   );
+}
+
+/**
+ * Five seconds of a running page's frames: fps against the same run's raw WebGL page, our update
+ * cost (from the page's hook) and where the browser's main thread spends a frame (script, style,
+ * layout), from its own counters. The figures both frames benches report.
+ */
+export async function frameFigures(page: Page, hookName: "meshScene" | "meshRts", rawFps: number): Promise<Record<string, number>> {
+  const framesNow = () => page.evaluate((name) => (window as unknown as Record<string, { frames: number } | undefined>)[name]?.frames ?? 0, hookName);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const before = await mainThread(cdp);
+  const framesBefore = await framesNow();
+  const { fps, updateMs } = await sampleFrames(page, 5000, hookName);
+  const after = await mainThread(cdp);
+  const frames = Math.max(1, (await framesNow()) - framesBefore);
+  const perFrame = (key: keyof MainThread) => round(((after[key] - before[key]) * 1000) / frames, 3);
+  return {
+    fps: round(fps, 3),
+    raw_webgl_fps: round(rawFps, 3),
+    fps_vs_raw: round(fps / rawFps, 3),
+    scene_update_ms: round(updateMs, 3),
+    main_script_ms_per_frame: perFrame("script"),
+    main_style_ms_per_frame: perFrame("style"),
+    main_layout_ms_per_frame: perFrame("layout"),
+    main_busy_ms_per_frame: perFrame("task"),
+    frame_budget_ms_60fps: 16.67,
+    update_share_of_budget: round(updateMs / 16.67, 3),
+    target_fps: 60,
+  };
 }
 
 /** The page's main-thread time so far, in seconds (Chromium's Performance domain). */
@@ -151,31 +181,13 @@ export async function browserBench(world: MeshWorld, walkers: number, emit: (lin
         await page.goto(`${world.server.url}/3d#room=lobby${hash}&token=${viewer.token}`);
         await page.waitForFunction((n) => ((window as unknown as HookedWindow).meshScene?.avatarCount ?? 0) >= n, walkers + 1, { timeout: 60_000 });
         await page.waitForTimeout(1000);
-        // Where the browser's main thread spends a frame (script, style, layout), from its own counters.
-        const cdp = await page.context().newCDPSession(page);
-        await cdp.send("Performance.enable");
-        const before = await mainThread(cdp);
-        const framesBefore = await page.evaluate(() => (window as unknown as HookedWindow).meshScene?.frames ?? 0);
-        const { fps, updateMs } = await sampleFrames(page, 5000);
-        const after = await mainThread(cdp);
-        const frames = Math.max(1, (await page.evaluate(() => (window as unknown as HookedWindow).meshScene?.frames ?? 0)) - framesBefore);
-        const perFrame = (key: keyof MainThread) => round(((after[key] - before[key]) * 1000) / frames, 3);
+        const figures = await frameFigures(page, "meshScene", rawFps);
         emit({
           bench: "web.frames",
           page: "/3d",
           mode,
           avatars: walkers + 1,
-          fps: round(fps, 3),
-          raw_webgl_fps: round(rawFps, 3),
-          fps_vs_raw: round(fps / rawFps, 3),
-          scene_update_ms: round(updateMs, 3),
-          main_script_ms_per_frame: perFrame("script"),
-          main_style_ms_per_frame: perFrame("style"),
-          main_layout_ms_per_frame: perFrame("layout"),
-          main_busy_ms_per_frame: perFrame("task"),
-          frame_budget_ms_60fps: 16.67,
-          update_share_of_budget: round(updateMs / 16.67, 3),
-          target_fps: 60,
+          ...figures,
           note: "headless Chromium draws with software GL (SwiftShader): fps is far below a GPU's; scene_update_ms is our CPU cost per frame apart from drawing",
         });
         await page.close();

@@ -1,9 +1,8 @@
-import type { CDPSession } from "playwright-core";
 import type { MeshWorld } from "../network/mesh-world.ts";
 import type { BenchLine } from "../report.ts";
 import { progress } from "../report.ts";
-import { lcg, round } from "../stats.ts";
-import { launchBrowser, type MainThread, mainThread, newPage, rawFrames, rawServer, sampleFrames } from "./browser.bench.ts";
+import { lcg } from "../stats.ts";
+import { frameFigures, launchBrowser, newPage, rawFrames, rawServer } from "./browser.bench.ts";
 
 /** The RTS page's test hook (client-rts): what the bench reads from the page. */
 interface RtsHook {
@@ -109,31 +108,14 @@ export async function rtsBench(world: MeshWorld, units: number, emit: (line: Ben
     stop = keepCommanding(url, viewer.token, agents);
     // Every group has had an order and is walking before the sample starts.
     await page.waitForTimeout(Math.max(2000, (agents.length / GROUP) * 250 + 1000));
-    const cdp: CDPSession = await page.context().newCDPSession(page);
-    await cdp.send("Performance.enable");
-    const before = await mainThread(cdp);
-    const framesBefore = await page.evaluate(() => (window as unknown as HookedWindow).meshRts?.frames ?? 0);
-    const { fps, updateMs } = await sampleFrames(page, 5000, "meshRts");
-    const after = await mainThread(cdp);
+    const figures = await frameFigures(page, "meshRts", rawFps);
     const unitCount = await page.evaluate(() => (window as unknown as HookedWindow).meshRts?.unitCount ?? 0);
-    const frames = Math.max(1, (await page.evaluate(() => (window as unknown as HookedWindow).meshRts?.frames ?? 0)) - framesBefore);
-    const perFrame = (key: keyof MainThread) => round(((after[key] - before[key]) * 1000) / frames, 3);
     emit({
       bench: "web.frames",
       page: "/rts",
       units: unitCount,
       walking_agents: agents.length,
-      fps: round(fps, 3),
-      raw_webgl_fps: round(rawFps, 3),
-      fps_vs_raw: round(fps / rawFps, 3),
-      scene_update_ms: round(updateMs, 3),
-      main_script_ms_per_frame: perFrame("script"),
-      main_style_ms_per_frame: perFrame("style"),
-      main_layout_ms_per_frame: perFrame("layout"),
-      main_busy_ms_per_frame: perFrame("task"),
-      frame_budget_ms_60fps: 16.67,
-      update_share_of_budget: round(updateMs / 16.67, 3),
-      target_fps: 60,
+      ...figures,
       note: "the viewer commands its own polling bots (a group order every 250 ms); headless Chromium draws with software GL: scene_update_ms is our CPU cost per frame apart from drawing",
     });
     await page.close();
